@@ -1,0 +1,52 @@
+//! `column-count`: a row with more or fewer cells than the header.
+
+use super::{Check, Finding};
+use crate::document::Document;
+
+pub struct ColumnCount;
+
+impl Check for ColumnCount {
+    fn check(&self, doc: &Document<'_>, out: &mut Vec<Finding>) {
+        for table in &doc.tables {
+            let expected = table.header.cells.len();
+            for row in &table.rows {
+                let found = row.cells.len();
+                if found == expected {
+                    continue;
+                }
+                let message = format!(
+                    "row has {found} {}, header has {expected}",
+                    plural(found, "cell", "cells")
+                );
+                let finding = if found > expected {
+                    let extra = row.cells[expected].raw.start.saturating_sub(1)..row.span.end;
+                    Finding::new(extra, message)
+                        .label(format!(
+                            "{} past the last column",
+                            plural(found - expected, "this cell is", "these cells are")
+                        ))
+                        .help("remove the extra cells or merge them into a column: renderers drop them")
+                } else {
+                    let missing = expected - found;
+                    Finding::new(row.span.clone(), message)
+                        .label(format!(
+                            "{missing} {} missing",
+                            plural(missing, "cell is", "cells are")
+                        ))
+                        .help(format!(
+                            "add {missing} {}, empty if unknown: renderers pad this row silently",
+                            plural(missing, "cell", "cells")
+                        ))
+                };
+                out.push(finding.related(
+                    table.header.span.clone(),
+                    format!("header has {expected} cells"),
+                ));
+            }
+        }
+    }
+}
+
+fn plural<'a>(n: usize, one: &'a str, many: &'a str) -> &'a str {
+    if n == 1 { one } else { many }
+}

@@ -1,0 +1,47 @@
+//! Binding rules to columns by header aliases.
+
+use super::text::normalize_key;
+use crate::document::Table;
+
+/// The index of the first header cell that matches one of `aliases`, in any case and width.
+/// A header matches an alias when it is the alias, or the alias followed by a parenthetical
+/// (`Params (B)`, `微调代码是否开源(SFT或RLHF)`).
+pub fn find_column(source: &str, table: &Table, aliases: &[String]) -> Option<usize> {
+    let headers: Vec<String> = table
+        .header
+        .cells
+        .iter()
+        .map(|c| normalize_key(&source[c.span.clone()]))
+        .collect();
+    aliases.iter().find_map(|alias| {
+        let alias = normalize_key(alias);
+        headers.iter().position(|h| header_matches(h, &alias))
+    })
+}
+
+fn header_matches(header: &str, alias: &str) -> bool {
+    match header.strip_prefix(alias) {
+        Some(rest) => {
+            let rest = rest.trim_start();
+            rest.is_empty() || rest.starts_with('(') || rest.starts_with('[')
+        }
+        None => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn aliases_match_whole_headers_or_with_a_parenthetical() {
+        assert!(header_matches("params (b)", "params"));
+        assert!(header_matches(
+            "微调代码是否开源(sft或rlhf)",
+            "微调代码是否开源"
+        ));
+        assert!(header_matches("model", "model"));
+        assert!(!header_matches("model_size", "model"));
+        assert!(!header_matches("models used", "model"));
+    }
+}

@@ -1,0 +1,65 @@
+//! `duplicate-key`: two rows with the same key but different content.
+
+use super::duplicate_row::duplicate_rows;
+use super::text::normalize_key;
+use super::{Check, Finding, find_column};
+use crate::document::Document;
+use std::collections::{HashMap, HashSet};
+
+pub struct DuplicateKey {
+    key_columns: Vec<String>,
+    placeholders: HashSet<String>,
+}
+
+impl DuplicateKey {
+    pub fn new(key_columns: &[String], placeholders: &[String]) -> DuplicateKey {
+        DuplicateKey {
+            key_columns: key_columns.to_vec(),
+            placeholders: placeholders.iter().map(|p| normalize_key(p)).collect(),
+        }
+    }
+}
+
+impl Check for DuplicateKey {
+    fn check(&self, doc: &Document<'_>, out: &mut Vec<Finding>) {
+        for table in &doc.tables {
+            let Some(column) = find_column(doc.source, table, &self.key_columns) else {
+                continue;
+            };
+            // Exact copies are `duplicate-row`'s findings, not this rule's.
+            let copies: HashSet<usize> = duplicate_rows(doc.source, &table.rows)
+                .into_iter()
+                .map(|(_, dup)| dup)
+                .collect();
+            let mut first_with_key: HashMap<String, usize> = HashMap::new();
+            for (index, row) in table.rows.iter().enumerate() {
+                let Some(cell) = row.cells.get(column) else {
+                    continue;
+                };
+                let key = normalize_key(doc.text(&cell.span));
+                if key.is_empty() || self.placeholders.contains(&key) || copies.contains(&index) {
+                    continue;
+                }
+                let Some(&first) = first_with_key.get(&key) else {
+                    first_with_key.insert(key, index);
+                    continue;
+                };
+                let first_row = &table.rows[first];
+                let first_cell = &first_row.cells[column];
+                out.push(
+                    Finding::new(
+                        cell.span.clone(),
+                        format!(
+                            "key `{}` is already used by row {} with different content",
+                            doc.text(&cell.span),
+                            first_row.line
+                        ),
+                    )
+                    .label("used again here")
+                    .related(first_cell.span.clone(), "first used here")
+                    .help("merge the two rows, or make the keys distinct (add the version, size or organisation)"),
+                );
+            }
+        }
+    }
+}

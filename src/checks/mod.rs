@@ -1,0 +1,121 @@
+//! Check kinds: pure, synchronous functions from a parsed [`Document`] to [`Finding`]s.
+//! Rules (data in `rules/`) choose a kind and give it settings; see [`build`].
+
+mod column_count;
+mod columns;
+mod duplicate_key;
+mod duplicate_row;
+mod empty_row;
+pub mod text;
+
+pub use columns::find_column;
+
+use crate::document::{Document, Span};
+use crate::rules::CheckSpec;
+
+/// What one check kind does: read a document, push findings.
+pub trait Check: Send + Sync {
+    fn check(&self, doc: &Document<'_>, out: &mut Vec<Finding>);
+}
+
+/// A fact about a span of the source, as a check reports it. The rule, severity and location
+/// are added by the engine.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Finding {
+    pub span: Span,
+    /// Label of the primary span, e.g. "duplicated here".
+    pub label: Option<String>,
+    /// States the fact: lowercase, no period.
+    pub message: String,
+    /// Says the fix.
+    pub help: Option<String>,
+    pub related: Vec<Related>,
+    pub fix: Option<Fix>,
+    /// Normalized values (e.g. A100-hours), for JSON output and `extract`.
+    pub data: Option<serde_json::Value>,
+}
+
+impl Finding {
+    pub fn new(span: Span, message: impl Into<String>) -> Finding {
+        Finding {
+            span,
+            label: None,
+            message: message.into(),
+            help: None,
+            related: Vec::new(),
+            fix: None,
+            data: None,
+        }
+    }
+
+    pub fn label(mut self, label: impl Into<String>) -> Finding {
+        self.label = Some(label.into());
+        self
+    }
+
+    pub fn help(mut self, help: impl Into<String>) -> Finding {
+        self.help = Some(help.into());
+        self
+    }
+
+    pub fn related(mut self, span: Span, message: impl Into<String>) -> Finding {
+        self.related.push(Related {
+            span,
+            message: message.into(),
+        });
+        self
+    }
+
+    pub fn fix(mut self, fix: Fix) -> Finding {
+        self.fix = Some(fix);
+        self
+    }
+}
+
+/// Another span a finding points at, e.g. "first occurrence".
+#[derive(Debug, Clone, PartialEq)]
+pub struct Related {
+    pub span: Span,
+    pub message: String,
+}
+
+/// Edits that repair a finding. Only `safe` fixes are applied by `--fix`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Fix {
+    pub safe: bool,
+    pub edits: Vec<Edit>,
+}
+
+/// Replace the bytes of `span` with `replacement`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Edit {
+    pub span: Span,
+    pub replacement: String,
+}
+
+impl Fix {
+    pub fn safe(edits: Vec<Edit>) -> Fix {
+        Fix { safe: true, edits }
+    }
+
+    /// Deletes `span`.
+    pub fn delete(span: Span) -> Fix {
+        Fix::safe(vec![Edit {
+            span,
+            replacement: String::new(),
+        }])
+    }
+}
+
+/// Builds the check a rule's `check` table asks for.
+pub fn build(spec: &CheckSpec) -> Box<dyn Check> {
+    match spec {
+        CheckSpec::DuplicateRow => Box::new(duplicate_row::DuplicateRow),
+        CheckSpec::EmptyRow => Box::new(empty_row::EmptyRow),
+        CheckSpec::ColumnCount => Box::new(column_count::ColumnCount),
+        CheckSpec::DuplicateKey {
+            key_columns,
+            placeholders,
+        } => Box::new(duplicate_key::DuplicateKey::new(key_columns, placeholders)),
+    }
+}

@@ -1,0 +1,66 @@
+//! The command line (clap derive).
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "survey-lint",
+    version,
+    about = "Lint Markdown survey documents: duplicate rows, malformed fields, glued URLs, dead links",
+    propagate_version = true
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Lint files or folders (default: the current folder)
+    Check(CheckArgs),
+    /// List every rule: code, name, default severity, summary
+    Rules,
+    /// Print a rule's documentation and examples (by name or code, any case)
+    Explain {
+        /// Rule name (e.g. duplicate-row) or code (e.g. SL101)
+        rule: String,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Files or folders; folders are walked for *.md and *.markdown, honouring .gitignore
+    #[arg(default_value = ".")]
+    pub paths: Vec<PathBuf>,
+    /// No network: every rule except link reachability runs
+    #[arg(long)]
+    pub offline: bool,
+    /// Output format on stdout
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+    /// Use this config instead of discovering survey-lint.toml
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Warnings also make the exit status 1
+    #[arg(long)]
+    pub deny_warnings: bool,
+    /// When to use colours in human output
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// miette-rendered diagnostics with the source line
+    Human,
+    /// SPEC §4, version 1
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}

@@ -1,0 +1,189 @@
+//! The document model: Markdown → [`Document`] → [`Table`] → [`Row`] → [`Cell`], plus every
+//! [`Link`]. Everything keeps its byte range in the source, so findings can point at the exact
+//! cell and fixes can edit exactly the bytes they mean to.
+
+mod autolink;
+mod parse;
+mod table;
+
+pub use autolink::{find_bare_urls, gfm_autolink_end};
+pub use table::split_row;
+
+use std::ops::Range;
+
+/// A byte range in the source of one file.
+pub type Span = Range<usize>;
+
+/// One parsed Markdown file. Borrowed from its source: cells and links are byte ranges.
+#[derive(Debug)]
+pub struct Document<'s> {
+    pub source: &'s str,
+    pub lines: LineIndex,
+    pub tables: Vec<Table>,
+    pub links: Vec<Link>,
+    /// Byte ranges of raw HTML outside code, where suppression comments live.
+    pub html: Vec<Span>,
+}
+
+impl<'s> Document<'s> {
+    pub fn parse(source: &'s str) -> Self {
+        parse::parse(source)
+    }
+
+    /// The source text of a span.
+    pub fn text(&self, span: &Span) -> &'s str {
+        &self.source[span.clone()]
+    }
+}
+
+/// A GFM table as the author wrote it.
+#[derive(Debug, Clone)]
+pub struct Table {
+    /// From the start of the header row to the end of the last row (no trailing newline).
+    pub span: Span,
+    pub header: Row,
+    pub rows: Vec<Row>,
+}
+
+/// One line of a table: its cells exactly as written, before any renderer pads or truncates them.
+#[derive(Debug, Clone)]
+pub struct Row {
+    /// The row's text on its line, without any container prefix (`> `, list indent) or newline.
+    pub span: Span,
+    /// The whole line, from its first byte to and including its line ending, for deleting it.
+    pub line_span: Span,
+    /// 1-based line number.
+    pub line: usize,
+    pub cells: Vec<Cell>,
+}
+
+/// One cell: the text between two unescaped pipes.
+#[derive(Debug, Clone)]
+pub struct Cell {
+    /// Between the pipes, untrimmed.
+    pub raw: Span,
+    /// Trimmed of surrounding spaces and tabs, as GFM trims a cell.
+    pub span: Span,
+}
+
+impl Row {
+    /// True when every cell is blank.
+    pub fn is_blank(&self, source: &str) -> bool {
+        self.cells
+            .iter()
+            .all(|cell| is_blank(&source[cell.span.clone()]))
+    }
+}
+
+/// Blank: only whitespace (Unicode, including NBSP and zero-width spaces) or `&nbsp;`.
+pub fn is_blank(text: &str) -> bool {
+    text.split("&nbsp;").all(|part| {
+        part.chars()
+            .all(|c| c.is_whitespace() || c == '\u{200b}' || c == '\u{feff}')
+    })
+}
+
+/// How a link was written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum LinkKind {
+    /// `[text](url)`
+    Inline,
+    /// `[text]: url`, a reference definition
+    Reference,
+    /// `<https://…>`
+    Autolink,
+    /// `![alt](url)`
+    Image,
+    /// A URL in plain text, linked by GFM's autolink extension.
+    Bare,
+}
+
+/// A link target as it stands in the source.
+#[derive(Debug, Clone)]
+pub struct Link {
+    pub kind: LinkKind,
+    /// Where the URL is written. For a bare URL this is the span GFM's autolinker would link.
+    pub span: Span,
+    /// Where the whole construct stands (`[text](url)`), for labels and row lookup.
+    pub outer: Span,
+    /// The table, row and cell the link is in, if any.
+    pub place: Option<Place>,
+}
+
+/// Where in the tables a span stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Place {
+    pub table: usize,
+    pub row: usize,
+    pub cell: usize,
+}
+
+impl Document<'_> {
+    /// The table cell that contains a byte offset, if any.
+    pub fn place_of(&self, offset: usize) -> Option<Place> {
+        let table = self.tables.partition_point(|t| t.span.end < offset);
+        let t = self.tables.get(table)?;
+        if offset < t.span.start {
+            return None;
+        }
+        let row = t.rows.partition_point(|r| r.span.end < offset);
+        let r = t.rows.get(row)?;
+        if offset < r.span.start {
+            return None;
+        }
+        let cell = r
+            .cells
+            .iter()
+            .position(|c| offset >= c.raw.start && offset <= c.raw.end)?;
+        Some(Place { table, row, cell })
+    }
+}
+
+/// Maps byte offsets to 1-based line and column (columns count Unicode scalar values).
+#[derive(Debug, Clone)]
+pub struct LineIndex {
+    starts: Vec<usize>,
+}
+
+impl LineIndex {
+    pub fn new(source: &str) -> Self {
+        let mut starts = vec![0];
+        starts.extend(memchr_newlines(source).map(|i| i + 1));
+        LineIndex { starts }
+    }
+
+    /// 1-based line of a byte offset.
+    pub fn line(&self, offset: usize) -> usize {
+        self.starts.partition_point(|&s| s <= offset)
+    }
+
+    /// Byte offset where a 1-based line starts.
+    pub fn line_start(&self, line: usize) -> usize {
+        self.starts[line.saturating_sub(1).min(self.starts.len() - 1)]
+    }
+
+    /// 1-based (line, column) of a byte offset; the column counts chars.
+    pub fn line_col(&self, source: &str, offset: usize) -> (usize, usize) {
+        let offset = floor_char_boundary(source, offset.min(source.len()));
+        let line = self.line(offset);
+        let start = self.line_start(line);
+        (line, source[start..offset].chars().count() + 1)
+    }
+}
+
+fn memchr_newlines(source: &str) -> impl Iterator<Item = usize> + '_ {
+    source
+        .bytes()
+        .enumerate()
+        .filter(|&(_, b)| b == b'\n')
+        .map(|(i, _)| i)
+}
+
+/// The largest char boundary at or below `offset`.
+pub fn floor_char_boundary(s: &str, mut offset: usize) -> usize {
+    while offset > 0 && !s.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    offset
+}

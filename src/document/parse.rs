@@ -1,0 +1,269 @@
+//! One pass of pulldown-cmark over the source builds the whole [`Document`].
+//!
+//! pulldown-cmark decides what is a table, a code block or a link, exactly as GFM does; the
+//! cells of each row are then split from the row's source text, so survey-lint sees the cells
+//! the author wrote rather than the ones a renderer pads or drops.
+
+use super::{Document, LineIndex, Link, LinkKind, Row, Span, Table, find_bare_urls, split_row};
+use pulldown_cmark::{Event, LinkType, Options, Parser, Tag, TagEnd};
+
+pub fn parse(source: &str) -> Document<'_> {
+    let lines = LineIndex::new(source);
+    let options = Options::ENABLE_TABLES
+        | Options::ENABLE_YAML_STYLE_METADATA_BLOCKS
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_TASKLISTS;
+    let mut builder = Builder {
+        source,
+        lines: &lines,
+        tables: Vec::new(),
+        links: Vec::new(),
+        html: Vec::new(),
+        table: None,
+        text_run: None,
+        link_depth: 0,
+        opaque_depth: 0,
+    };
+    let mut events = Parser::new_ext(source, options).into_offset_iter();
+    for (event, range) in &mut events {
+        builder.event(event, range);
+    }
+    builder.flush_text();
+    for (_, def) in events.reference_definitions().iter() {
+        if let Some(span) = reference_destination(source, def.span.clone()) {
+            builder.links.push(Link {
+                kind: LinkKind::Reference,
+                outer: def.span.clone(),
+                span,
+                place: None,
+            });
+        }
+    }
+    let Builder {
+        tables,
+        mut links,
+        html,
+        ..
+    } = builder;
+    links.sort_by_key(|l| (l.span.start, l.span.end));
+    let mut document = Document {
+        source,
+        lines,
+        tables,
+        links: Vec::new(),
+        html,
+    };
+    for link in &mut links {
+        link.place = document.place_of(link.span.start);
+    }
+    document.links = links;
+    document
+}
+
+struct Builder<'s, 'l> {
+    source: &'s str,
+    lines: &'l LineIndex,
+    tables: Vec<Table>,
+    links: Vec<Link>,
+    html: Vec<Span>,
+    table: Option<(Option<Row>, Vec<Row>)>,
+    text_run: Option<Span>,
+    link_depth: usize,
+    /// Inside a code block or front matter: nothing there is linted.
+    opaque_depth: usize,
+}
+
+impl Builder<'_, '_> {
+    fn event(&mut self, event: Event<'_>, range: Span) {
+        match event {
+            Event::Text(_) if self.link_depth == 0 && self.opaque_depth == 0 => {
+                match &mut self.text_run {
+                    Some(run) if run.end == range.start => run.end = range.end,
+                    _ => {
+                        self.flush_text();
+                        self.text_run = Some(range);
+                    }
+                }
+                return;
+            }
+            Event::Text(_) => return,
+            _ => self.flush_text(),
+        }
+        match event {
+            Event::Start(Tag::CodeBlock(_) | Tag::MetadataBlock(_)) => self.opaque_depth += 1,
+            Event::End(TagEnd::CodeBlock | TagEnd::MetadataBlock(_)) => self.opaque_depth -= 1,
+            Event::Start(Tag::Table(_)) => self.table = Some((None, Vec::new())),
+            Event::Start(Tag::TableHead) => {
+                let row = self.row(range);
+                if let Some((header, _)) = &mut self.table {
+                    *header = Some(row);
+                }
+            }
+            Event::Start(Tag::TableRow) => {
+                let row = self.row(range);
+                if let Some((_, rows)) = &mut self.table {
+                    rows.push(row);
+                }
+            }
+            Event::End(TagEnd::Table) => {
+                if let Some((Some(header), rows)) = self.table.take() {
+                    let end = rows.last().map_or(header.span.end, |r| r.span.end);
+                    self.tables.push(Table {
+                        span: header.span.start..end,
+                        header,
+                        rows,
+                    });
+                }
+            }
+            Event::Start(Tag::Link { link_type, .. }) => {
+                self.link_depth += 1;
+                self.link(link_type, range, false);
+            }
+            Event::Start(Tag::Image { link_type, .. }) => {
+                self.link_depth += 1;
+                self.link(link_type, range, true);
+            }
+            Event::End(TagEnd::Link | TagEnd::Image) => self.link_depth -= 1,
+            Event::Html(_) | Event::InlineHtml(_) => match self.html.last_mut() {
+                Some(last) if last.end == range.start => last.end = range.end,
+                _ => self.html.push(range),
+            },
+            _ => {}
+        }
+    }
+
+    fn flush_text(&mut self) {
+        if let Some(run) = self.text_run.take() {
+            let mut spans = Vec::new();
+            find_bare_urls(self.source, run, &mut spans);
+            self.links.extend(spans.into_iter().map(|span| Link {
+                kind: LinkKind::Bare,
+                outer: span.clone(),
+                span,
+                place: None,
+            }));
+        }
+    }
+
+    fn link(&mut self, link_type: LinkType, range: Span, image: bool) {
+        let span = match link_type {
+            LinkType::Inline => inline_destination(self.source, range.clone(), image),
+            LinkType::Autolink => Some(range.start + 1..range.end.saturating_sub(1)),
+            // Reference links point at a definition, which is recorded where it stands.
+            _ => None,
+        };
+        if let Some(span) = span.filter(|s| !s.is_empty()) {
+            self.links.push(Link {
+                kind: if image {
+                    LinkKind::Image
+                } else if link_type == LinkType::Autolink {
+                    LinkKind::Autolink
+                } else {
+                    LinkKind::Inline
+                },
+                span,
+                outer: range,
+                place: None,
+            });
+        }
+    }
+
+    fn row(&self, range: Span) -> Row {
+        let bytes = self.source.as_bytes();
+        let mut end = range.end;
+        while end > range.start && matches!(bytes[end - 1], b'\n' | b'\r') {
+            end -= 1;
+        }
+        let span = range.start..end;
+        let line = self.lines.line(span.start);
+        let line_start = self.lines.line_start(line);
+        let line_end = self.source[end..]
+            .find('\n')
+            .map_or(self.source.len(), |i| end + i + 1);
+        Row {
+            cells: split_row(self.source, span.clone()),
+            span,
+            line_span: line_start..line_end,
+            line,
+        }
+    }
+}
+
+/// The destination of `[text](dest "title")` or `![alt](dest)` inside the link's range.
+fn inline_destination(source: &str, range: Span, image: bool) -> Option<Span> {
+    let bytes = source.as_bytes();
+    let mut i = range.start + if image { 2 } else { 1 };
+    let mut depth = 0usize;
+    while i < range.end {
+        match bytes[i] {
+            b'\\' => i += 1,
+            b'`' => {
+                // A code span in the link text may hold brackets.
+                let ticks = bytes[i..range.end]
+                    .iter()
+                    .take_while(|&&b| b == b'`')
+                    .count();
+                let fence = &source[i..i + ticks];
+                match source[i + ticks..range.end].find(fence) {
+                    Some(close) => i += ticks + close + ticks - 1,
+                    None => i += ticks - 1,
+                }
+            }
+            b'[' => depth += 1,
+            b']' if depth == 0 => break,
+            b']' => depth -= 1,
+            _ => {}
+        }
+        i += 1;
+    }
+    if bytes.get(i + 1) != Some(&b'(') {
+        return None;
+    }
+    let mut start = i + 2;
+    while start < range.end && bytes[start].is_ascii_whitespace() {
+        start += 1;
+    }
+    if bytes.get(start) == Some(&b'<') {
+        let end = source[start..range.end].find('>')? + start;
+        return Some(start + 1..end);
+    }
+    Some(start..destination_end(bytes, start, range.end))
+}
+
+/// A destination without `<…>` ends at whitespace or at the `)` that closes the link.
+fn destination_end(bytes: &[u8], start: usize, limit: usize) -> usize {
+    let mut depth = 0usize;
+    let mut i = start;
+    while i < limit {
+        match bytes[i] {
+            b'\\' => i += 1,
+            b'(' => depth += 1,
+            b')' if depth == 0 => return i,
+            b')' => depth -= 1,
+            b if b.is_ascii_whitespace() => return i,
+            _ => {}
+        }
+        i += 1;
+    }
+    limit.min(bytes.len())
+}
+
+/// The destination of a reference definition `[label]: dest "title"`.
+fn reference_destination(source: &str, span: Span) -> Option<Span> {
+    let bytes = source.as_bytes();
+    let colon = source[span.clone()].find("]:")? + span.start + 2;
+    let mut start = colon;
+    while start < span.end && bytes[start].is_ascii_whitespace() {
+        start += 1;
+    }
+    if bytes.get(start) == Some(&b'<') {
+        let end = source[start..span.end].find('>')? + start;
+        return Some(start + 1..end);
+    }
+    let mut end = start;
+    while end < span.end && !bytes[end].is_ascii_whitespace() {
+        end += 1;
+    }
+    (end > start).then_some(start..end)
+}

@@ -1,0 +1,19 @@
+//! survey-lint: a linter for Markdown survey documents — the curated tables of models, papers
+//! and datasets that research groups and awesome lists keep on GitHub.
+//!
+//! The pipeline: [`files`] finds and reads Markdown, [`document`] parses it into tables, rows,
+//! cells and links, [`rules`] loads the rule files that choose [`checks`], [`engine`] runs them
+//! into located diagnostics, and [`report`] prints them.
+
+pub mod checks;
+pub mod cli;
+pub mod config;
+pub mod document;
+pub mod engine;
+pub mod files;
+pub mod links;
+pub mod report;
+pub mod rules;
+mod run;
+
+pub use run::{ExitStatus, run};

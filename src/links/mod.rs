@@ -1,0 +1,5 @@
+//! Link checking: the only async code in survey-lint.
+
+mod config;
+
+pub use config::LinkConfig;

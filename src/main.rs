@@ -1,0 +1,17 @@
+use clap::Parser;
+use std::process::ExitCode;
+use survey_lint::cli::Cli;
+
+fn main() -> ExitCode {
+    miette::set_hook(Box::new(|_| {
+        Box::new(
+            miette::MietteHandlerOpts::new()
+                .terminal_links(false)
+                .context_lines(1)
+                .build(),
+        )
+    }))
+    .ok();
+    let cli = Cli::parse();
+    ExitCode::from(survey_lint::run(cli).code())
+}

@@ -1,0 +1,316 @@
+//! `--format human`: miette's graphical diagnostics, one per finding, with the source line and
+//! labels; a summary line goes to stderr.
+//!
+//! Survey rows are often hundreds of characters long, so each snippet is an [`Excerpt`]: only
+//! the lines the labels are on, each cut a little after its last label. Lines keep their
+//! numbers and columns, since only line ends are cut; lines of the file that are not in the
+//! excerpt are never shown, so miette's context lines only ever show the excerpt's own. A related span far from the primary one
+//! gets a snippet of its own instead of dragging every line between into view.
+
+use super::Outcome;
+use crate::document::{LineIndex, Span, floor_char_boundary};
+use crate::engine::{Diagnostic, FileReport};
+use crate::rules::Severity;
+use miette::{
+    GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError, MietteSpanContents,
+    SourceCode, SourceSpan, SpanContents,
+};
+use std::fmt;
+
+/// How human output is drawn.
+#[derive(Debug, Clone, Copy)]
+pub struct HumanOptions {
+    pub color: bool,
+    pub width: usize,
+}
+
+/// Labels longer than this are drawn shorter: a label under a whole 600-character row says no more.
+const LABEL_CHARS: usize = 40;
+/// Characters kept after the end of the last label on a line.
+const TAIL_CHARS: usize = 24;
+/// Lines are never cut shorter than this.
+const MIN_LINE_CHARS: usize = 60;
+/// A related span within this many lines shares the primary snippet.
+const NEARBY_LINES: usize = 3;
+
+pub fn render_human(outcome: &Outcome, options: HumanOptions) -> String {
+    let theme = if options.color {
+        GraphicalTheme::unicode()
+    } else {
+        GraphicalTheme::unicode_nocolor()
+    };
+    let handler = GraphicalReportHandler::new_themed(theme)
+        .with_width(options.width)
+        .with_context_lines(1)
+        .with_links(false);
+    let mut out = String::new();
+    for file in &outcome.files {
+        if file.diagnostics.is_empty() {
+            continue;
+        }
+        let lines = LineIndex::new(&file.source);
+        for d in &file.diagnostics {
+            // Writing to a String cannot fail.
+            let _ = handler.render_report(&mut out, &to_human(file, &lines, d));
+            out.push('\n');
+        }
+    }
+    for error in &outcome.errors {
+        let _ = handler.render_report(&mut out, error);
+    }
+    out
+}
+
+fn to_human(file: &FileReport, lines: &LineIndex, d: &Diagnostic) -> HumanDiagnostic {
+    let f = &d.finding;
+    let primary_line = d.start.0;
+    let mut labels = vec![(f.span.clone(), f.label.clone(), true)];
+    let mut related = Vec::new();
+    for (r, &(line, _)) in f.related.iter().zip(&d.related) {
+        if line.abs_diff(primary_line) <= NEARBY_LINES {
+            labels.push((r.span.clone(), Some(r.message.clone()), false));
+        } else {
+            related.push(HumanDiagnostic {
+                message: r.message.clone(),
+                code: None,
+                severity: miette::Severity::Advice,
+                help: None,
+                excerpt: Excerpt::new(
+                    file,
+                    lines,
+                    &[(r.span.clone(), Some(r.message.clone()), true)],
+                ),
+                related: Vec::new(),
+            });
+        }
+    }
+    HumanDiagnostic {
+        message: f.message.clone(),
+        code: Some(format!("{}/{}", d.rule.code, d.rule.name)),
+        severity: match d.severity {
+            Severity::Error => miette::Severity::Error,
+            Severity::Warning => miette::Severity::Warning,
+            Severity::Info => miette::Severity::Advice,
+        },
+        help: f.help.clone(),
+        excerpt: Excerpt::new(file, lines, &labels),
+        related,
+    }
+}
+
+/// The lines of a file that some labels are on, each cut after its last label.
+struct Excerpt {
+    name: String,
+    text: String,
+    /// 0-based line number of the excerpt's first line in the file.
+    first_line: usize,
+    labels: Vec<LabeledSpan>,
+}
+
+impl Excerpt {
+    fn new(
+        file: &FileReport,
+        lines: &LineIndex,
+        labels: &[(Span, Option<String>, bool)],
+    ) -> Excerpt {
+        let source = file.source.as_str();
+        let first = labels
+            .iter()
+            .map(|l| lines.line(l.0.start))
+            .min()
+            .unwrap_or(1);
+        let last = labels
+            .iter()
+            .map(|l| lines.line(l.0.start))
+            .max()
+            .unwrap_or(1);
+        // Each label drawn on its first line only, at most LABEL_CHARS long.
+        let shown: Vec<(Span, usize)> = labels
+            .iter()
+            .map(|(span, _, _)| {
+                let line = lines.line(span.start);
+                let line_end = line_end(source, lines, line);
+                let end = span.end.min(line_end);
+                let end = nth_char_end(source, span.start, end, LABEL_CHARS);
+                (span.start..end, line)
+            })
+            .collect();
+        let mut text = String::new();
+        let mut offsets = Vec::new(); // (line, file offset of line start, excerpt offset)
+        for line in first..=last {
+            let start = lines.line_start(line);
+            let end = line_end(source, lines, line);
+            let label_end = shown
+                .iter()
+                .filter(|(_, l)| *l == line)
+                .map(|(s, _)| s.end)
+                .max()
+                .unwrap_or(start);
+            let keep = nth_char_end(source, label_end, end, TAIL_CHARS).max(nth_char_end(
+                source,
+                start,
+                end,
+                MIN_LINE_CHARS,
+            ));
+            offsets.push((line, start, text.len()));
+            text.push_str(&source[start..keep]);
+            if keep < end {
+                text.push('…');
+            }
+            text.push('\n');
+        }
+        let to_excerpt = |offset: usize, line: usize| {
+            let (_, file_start, excerpt_start) = offsets[line - first];
+            excerpt_start + (offset - file_start)
+        };
+        let labels = labels
+            .iter()
+            .zip(&shown)
+            .map(|((_, label, primary), (span, line))| {
+                let s = to_excerpt(span.start, *line);
+                let e = to_excerpt(span.end, *line);
+                let span = SourceSpan::from(s..e);
+                if *primary {
+                    LabeledSpan::new_primary_with_span(label.clone(), span)
+                } else {
+                    LabeledSpan::new_with_span(label.clone(), span)
+                }
+            })
+            .collect();
+        Excerpt {
+            name: file.path.clone(),
+            text,
+            first_line: first - 1,
+            labels,
+        }
+    }
+}
+
+fn line_end(source: &str, lines: &LineIndex, line: usize) -> usize {
+    let start = lines.line_start(line);
+    source[start..]
+        .find('\n')
+        .map_or(source.len(), |i| start + i)
+        .min(source.len())
+}
+
+/// The byte offset `n` chars after `from`, at most `limit`.
+fn nth_char_end(source: &str, from: usize, limit: usize, n: usize) -> usize {
+    let from = floor_char_boundary(source, from.min(limit));
+    source[from..limit]
+        .char_indices()
+        .nth(n)
+        .map_or(limit, |(i, _)| from + i)
+}
+
+impl SourceCode for Excerpt {
+    fn read_span<'a>(
+        &'a self,
+        span: &SourceSpan,
+        before: usize,
+        after: usize,
+    ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
+        let contents = self.text.read_span(span, before, after)?;
+        Ok(Box::new(MietteSpanContents::new_named(
+            self.name.clone(),
+            contents.data(),
+            *contents.span(),
+            contents.line() + self.first_line,
+            contents.column(),
+            contents.line_count(),
+        )))
+    }
+}
+
+#[derive(Debug)]
+struct HumanDiagnostic {
+    message: String,
+    code: Option<String>,
+    severity: miette::Severity,
+    help: Option<String>,
+    excerpt: Excerpt,
+    related: Vec<HumanDiagnostic>,
+}
+
+impl fmt::Debug for Excerpt {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Excerpt").field("name", &self.name).finish()
+    }
+}
+
+impl fmt::Display for HumanDiagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for HumanDiagnostic {}
+
+impl miette::Diagnostic for HumanDiagnostic {
+    fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        self.code
+            .as_ref()
+            .map(|c| Box::new(c) as Box<dyn fmt::Display>)
+    }
+
+    fn severity(&self) -> Option<miette::Severity> {
+        Some(self.severity)
+    }
+
+    fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        self.help
+            .as_ref()
+            .map(|h| Box::new(h) as Box<dyn fmt::Display>)
+    }
+
+    fn source_code(&self) -> Option<&dyn SourceCode> {
+        Some(&self.excerpt)
+    }
+
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        Some(Box::new(self.excerpt.labels.iter().cloned()))
+    }
+
+    fn related<'a>(&'a self) -> Option<Box<dyn Iterator<Item = &'a dyn miette::Diagnostic> + 'a>> {
+        if self.related.is_empty() {
+            return None;
+        }
+        Some(Box::new(
+            self.related.iter().map(|d| d as &dyn miette::Diagnostic),
+        ))
+    }
+}
+
+/// `N errors, M warnings in K files`, for stderr.
+pub fn render_summary(outcome: &Outcome) -> String {
+    let c = outcome.counts();
+    let files = outcome.files.len();
+    let mut line = format!(
+        "{} {}, {} {}",
+        c.errors,
+        plural(c.errors, "error", "errors"),
+        c.warnings,
+        plural(c.warnings, "warning", "warnings")
+    );
+    if c.infos > 0 {
+        line.push_str(&format!(
+            ", {} {}",
+            c.infos,
+            plural(c.infos, "info", "infos")
+        ));
+    }
+    line.push_str(&format!(" in {files} {}", plural(files, "file", "files")));
+    if !outcome.errors.is_empty() {
+        let n = outcome.errors.len();
+        line.push_str(&format!(
+            "; {n} {} could not be checked",
+            plural(n, "path", "paths")
+        ));
+    }
+    line.push('\n');
+    line
+}
+
+fn plural<'a>(n: usize, one: &'a str, many: &'a str) -> &'a str {
+    if n == 1 { one } else { many }
+}

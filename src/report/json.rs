@@ -1,0 +1,151 @@
+//! `--format json`: SPEC §4, version 1.
+
+use super::Outcome;
+use crate::engine::{Diagnostic, FileReport};
+use serde::Serialize;
+
+#[derive(Serialize)]
+struct Output<'a> {
+    version: u32,
+    tool: Tool,
+    summary: Summary,
+    diagnostics: Vec<JsonDiagnostic<'a>>,
+    /// Files that could not be linted (the reason for exit status 2).
+    errors: Vec<JsonError>,
+}
+
+#[derive(Serialize)]
+struct Tool {
+    name: &'static str,
+    version: &'static str,
+}
+
+#[derive(Serialize)]
+struct Summary {
+    files: usize,
+    tables: usize,
+    rows: usize,
+    links: usize,
+    errors: usize,
+    warnings: usize,
+    infos: usize,
+}
+
+#[derive(Serialize)]
+struct JsonDiagnostic<'a> {
+    rule: &'a str,
+    code: &'a str,
+    severity: &'static str,
+    path: &'a str,
+    line: usize,
+    column: usize,
+    end_line: usize,
+    end_column: usize,
+    message: &'a str,
+    help: Option<&'a str>,
+    related: Vec<JsonRelated<'a>>,
+    fix: Option<JsonFix<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    data: Option<&'a serde_json::Value>,
+}
+
+#[derive(Serialize)]
+struct JsonRelated<'a> {
+    path: &'a str,
+    line: usize,
+    column: usize,
+    message: &'a str,
+}
+
+#[derive(Serialize)]
+struct JsonFix<'a> {
+    safe: bool,
+    edits: Vec<JsonEdit<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonEdit<'a> {
+    start_byte: usize,
+    end_byte: usize,
+    replacement: &'a str,
+}
+
+#[derive(Serialize)]
+struct JsonError {
+    message: String,
+}
+
+pub fn render_json(outcome: &Outcome) -> String {
+    let counts = outcome.counts();
+    let output = Output {
+        version: 1,
+        tool: Tool {
+            name: "survey-lint",
+            version: env!("CARGO_PKG_VERSION"),
+        },
+        summary: Summary {
+            files: outcome.files.len(),
+            tables: outcome.files.iter().map(|f| f.tables).sum(),
+            rows: outcome.files.iter().map(|f| f.rows).sum(),
+            links: outcome.files.iter().map(|f| f.links).sum(),
+            errors: counts.errors,
+            warnings: counts.warnings,
+            infos: counts.infos,
+        },
+        diagnostics: outcome
+            .files
+            .iter()
+            .flat_map(|file| file.diagnostics.iter().map(move |d| diagnostic(file, d)))
+            .collect(),
+        errors: outcome
+            .errors
+            .iter()
+            .map(|e| JsonError {
+                message: e.to_string(),
+            })
+            .collect(),
+    };
+    let mut text = serde_json::to_string_pretty(&output).expect("JSON output is serializable");
+    text.push('\n');
+    text
+}
+
+fn diagnostic<'a>(file: &'a FileReport, d: &'a Diagnostic) -> JsonDiagnostic<'a> {
+    let f = &d.finding;
+    JsonDiagnostic {
+        rule: &d.rule.name,
+        code: &d.rule.code,
+        severity: d.severity.as_str(),
+        path: &file.path,
+        line: d.start.0,
+        column: d.start.1,
+        end_line: d.end.0,
+        end_column: d.end.1,
+        message: &f.message,
+        help: f.help.as_deref(),
+        related: f
+            .related
+            .iter()
+            .zip(&d.related)
+            .map(|(r, &(line, column))| JsonRelated {
+                path: &file.path,
+                line,
+                column,
+                message: &r.message,
+            })
+            .collect(),
+        fix: f.fix.as_ref().map(|fix| JsonFix {
+            safe: fix.safe,
+            edits: fix
+                .edits
+                .iter()
+                .map(|e| JsonEdit {
+                    start_byte: e.span.start,
+                    end_byte: e.span.end,
+                    replacement: &e.replacement,
+                })
+                .collect(),
+        }),
+        data: f.data.as_ref(),
+    }
+}

@@ -1,0 +1,40 @@
+//! Output formats: one file each. Every format reads the same [`Outcome`].
+
+mod human;
+mod json;
+
+pub use human::{HumanOptions, render_human, render_summary};
+pub use json::render_json;
+
+use crate::engine::FileReport;
+use crate::files::FileError;
+use crate::rules::Severity;
+
+/// Everything a `check` run found.
+#[derive(Debug, Default)]
+pub struct Outcome {
+    pub files: Vec<FileReport>,
+    pub errors: Vec<FileError>,
+}
+
+/// Counts of findings by severity.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Counts {
+    pub errors: usize,
+    pub warnings: usize,
+    pub infos: usize,
+}
+
+impl Outcome {
+    pub fn counts(&self) -> Counts {
+        let mut counts = Counts::default();
+        for d in self.files.iter().flat_map(|f| &f.diagnostics) {
+            match d.severity {
+                Severity::Error => counts.errors += 1,
+                Severity::Warning => counts.warnings += 1,
+                Severity::Info => counts.infos += 1,
+            }
+        }
+        counts
+    }
+}

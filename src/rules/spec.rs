@@ -1,0 +1,79 @@
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// One rule file, as written in `rules/*.toml` or a user's own rule file.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RuleSpec {
+    pub code: String,
+    pub name: String,
+    pub summary: String,
+    pub severity: Severity,
+    pub docs: String,
+    pub check: CheckSpec,
+    #[serde(default)]
+    pub examples: Vec<Example>,
+}
+
+impl RuleSpec {
+    pub fn parse(text: &str) -> Result<RuleSpec, toml::de::Error> {
+        toml::from_str(text)
+    }
+}
+
+/// A documented example, run as a test: an `invalid` one must fire, a `valid` one must not.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Example {
+    pub valid: Option<String>,
+    pub invalid: Option<String>,
+}
+
+/// The check kind a rule runs, with its settings.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(tag = "kind", rename_all = "kebab-case", deny_unknown_fields)]
+pub enum CheckSpec {
+    DuplicateRow,
+    EmptyRow,
+    ColumnCount,
+    DuplicateKey {
+        /// Header aliases of the key column, e.g. `模型名称`, `Model`.
+        key_columns: Vec<String>,
+        /// Key values that mean "no value" and are never compared.
+        #[serde(default)]
+        placeholders: Vec<String>,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Info,
+    Warning,
+    Error,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Info => "info",
+        }
+    }
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A severity, or `off`, as the config sets it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RuleLevel {
+    Off,
+    #[serde(untagged)]
+    Severity(Severity),
+}

@@ -1,0 +1,192 @@
+//! The commands, from parsed arguments to output and an exit status.
+
+use crate::cli::{CheckArgs, Cli, ColorChoice, Command, Format};
+use crate::config::{self, ConfigError};
+use crate::engine::{self, FileReport};
+use crate::files;
+use crate::report::{self, HumanOptions, Outcome};
+use crate::rules::{self, RuleLevel, RuleSet, RuleSpec};
+use std::io::{IsTerminal, Write};
+use std::sync::Arc;
+
+/// How a run ended, as SPEC §2 defines the exit status.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExitStatus {
+    /// 0: nothing that fails the run.
+    Clean,
+    /// 1: at least one error (or warning, with `--deny-warnings`).
+    Findings,
+    /// 2: the run was incomplete or invalid.
+    Incomplete,
+}
+
+impl ExitStatus {
+    pub fn code(self) -> u8 {
+        match self {
+            ExitStatus::Clean => 0,
+            ExitStatus::Findings => 1,
+            ExitStatus::Incomplete => 2,
+        }
+    }
+}
+
+pub fn run(cli: Cli) -> ExitStatus {
+    match cli.command {
+        Command::Check(args) => check(&args),
+        Command::Rules => {
+            print_stdout(&rules_table(&rules::builtin_specs()));
+            ExitStatus::Clean
+        }
+        Command::Explain { rule } => explain(&rule),
+    }
+}
+
+fn check(args: &CheckArgs) -> ExitStatus {
+    let cwd = std::env::current_dir().unwrap_or_else(|_| ".".into());
+    let rules = match load_rules(args.config.as_deref(), &cwd) {
+        Ok(rules) => rules,
+        Err(err) => {
+            eprint_report(miette::Report::new(err));
+            return ExitStatus::Incomplete;
+        }
+    };
+    let outcome = lint_paths(&args.paths, &rules);
+    match args.format {
+        Format::Json => print_stdout(&report::render_json(&outcome)),
+        Format::Human => {
+            let color = match args.color {
+                ColorChoice::Always => true,
+                ColorChoice::Never => false,
+                ColorChoice::Auto => {
+                    std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
+                }
+            };
+            let width = terminal_width();
+            print_stdout(&report::render_human(
+                &outcome,
+                HumanOptions { color, width },
+            ));
+            eprint!("{}", report::render_summary(&outcome));
+        }
+    }
+    exit_status(&outcome, args.deny_warnings)
+}
+
+/// Lints every file under `paths`. Unreadable files are recorded and the others still linted.
+pub fn lint_paths(paths: &[std::path::PathBuf], rules: &RuleSet) -> Outcome {
+    let mut outcome = Outcome::default();
+    let found = files::discover(paths, &mut outcome.errors);
+    for path in found {
+        match files::read(&path) {
+            Ok(source) => outcome
+                .files
+                .push(lint_file(files::display(&path), source, rules)),
+            Err(err) => outcome.errors.push(err),
+        }
+    }
+    outcome
+}
+
+fn lint_file(path: String, source: String, rules: &RuleSet) -> FileReport {
+    engine::lint(path, Arc::new(source), rules)
+}
+
+/// The built-in rules and the user's own, at the severities the config sets.
+pub fn load_rules(
+    explicit_config: Option<&std::path::Path>,
+    cwd: &std::path::Path,
+) -> Result<RuleSet, ConfigError> {
+    let loaded = config::load(explicit_config, cwd)?;
+    let mut specs = rules::builtin_specs();
+    specs.extend(loaded.user_rules.iter().cloned());
+    let levels = loaded.levels(&specs)?;
+    Ok(RuleSet::new(specs, |spec| {
+        levels
+            .get(&spec.name)
+            .copied()
+            .unwrap_or(RuleLevel::Severity(spec.severity))
+    }))
+}
+
+fn exit_status(outcome: &Outcome, deny_warnings: bool) -> ExitStatus {
+    let counts = outcome.counts();
+    if !outcome.errors.is_empty() {
+        ExitStatus::Incomplete
+    } else if counts.errors > 0 || (deny_warnings && counts.warnings > 0) {
+        ExitStatus::Findings
+    } else {
+        ExitStatus::Clean
+    }
+}
+
+fn rules_table(specs: &[RuleSpec]) -> String {
+    let name_width = specs.iter().map(|s| s.name.len()).max().unwrap_or(4);
+    let mut out = String::new();
+    for spec in specs {
+        out.push_str(&format!(
+            "{:<6} {:<name_width$} {:<7} {}\n",
+            spec.code, spec.name, spec.severity, spec.summary
+        ));
+    }
+    out
+}
+
+fn explain(query: &str) -> ExitStatus {
+    let specs = rules::builtin_specs();
+    let Some(spec) = rules::find(&specs, query) else {
+        eprintln!("error: no rule named `{query}`; `survey-lint rules` lists them");
+        return ExitStatus::Incomplete;
+    };
+    print_stdout(&explain_text(spec));
+    ExitStatus::Clean
+}
+
+/// A rule's documentation as `explain` prints it.
+pub fn explain_text(spec: &RuleSpec) -> String {
+    let mut out = format!(
+        "# {} ({})\n\n{}.\n\nDefault severity: {}\n\n{}\n",
+        spec.name,
+        spec.code,
+        spec.summary,
+        spec.severity,
+        spec.docs.trim()
+    );
+    let examples = |valid: bool| {
+        spec.examples.iter().filter_map(move |e| {
+            if valid {
+                e.valid.as_ref()
+            } else {
+                e.invalid.as_ref()
+            }
+        })
+    };
+    for (title, valid) in [("Reported", false), ("Not reported", true)] {
+        let mut list = examples(valid).peekable();
+        if list.peek().is_some() {
+            out.push_str(&format!("\n## {title}\n"));
+            for example in list {
+                out.push_str(&format!("\n```markdown\n{}\n```\n", example.trim_end()));
+            }
+        }
+    }
+    out
+}
+
+fn terminal_width() -> usize {
+    std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(100)
+}
+
+/// Writes to stdout; a closed pipe (`survey-lint … | head`) is not an error.
+fn print_stdout(text: &str) {
+    let mut stdout = std::io::stdout().lock();
+    let _ = stdout
+        .write_all(text.as_bytes())
+        .and_then(|_| stdout.flush());
+}
+
+fn eprint_report(report: miette::Report) {
+    eprintln!("{report:?}");
+}
