@@ -3,9 +3,12 @@
 
 mod column_count;
 mod columns;
+pub mod compute;
 mod duplicate_key;
 mod duplicate_row;
 mod empty_row;
+pub mod fields;
+pub mod quantity;
 pub mod text;
 
 pub use columns::find_column;
@@ -117,5 +120,9 @@ pub fn build(spec: &CheckSpec) -> Box<dyn Check> {
             key_columns,
             placeholders,
         } => Box::new(duplicate_key::DuplicateKey::new(key_columns, placeholders)),
+        CheckSpec::MalformedCompute(settings) => Box::new(compute::MalformedCompute::new(settings)),
+        CheckSpec::MalformedQuantity(settings) => {
+            Box::new(quantity::MalformedQuantity::new(settings))
+        }
     }
 }

@@ -43,6 +43,8 @@ pub enum CheckSpec {
         #[serde(default)]
         placeholders: Vec<String>,
     },
+    MalformedCompute(crate::checks::compute::ComputeSettings),
+    MalformedQuantity(crate::checks::quantity::QuantitySettings),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize)]
