@@ -1,4 +1,5 @@
 use clap::Parser;
+use std::io::IsTerminal;
 use std::process::ExitCode;
 use survey_lint::cli::Cli;
 
@@ -7,6 +8,8 @@ fn main() -> ExitCode {
         Box::new(
             miette::MietteHandlerOpts::new()
                 .terminal_links(false)
+                .force_graphical(true)
+                .color(std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none())
                 .context_lines(1)
                 .build(),
         )

@@ -1,3 +1,8 @@
 //! The integration tests: one binary, one module per area.
 
+mod cli;
+mod gfm;
 mod links;
+mod no_panic;
+mod rules;
+mod support;

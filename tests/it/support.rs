@@ -1,0 +1,56 @@
+//! Helpers shared by the integration tests.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// The survey-lint binary, run from the repository root.
+pub fn survey_lint() -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_survey-lint"));
+    cmd.current_dir(root())
+        .env_remove("GITHUB_TOKEN")
+        .env("NO_COLOR", "1");
+    cmd
+}
+
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+pub fn fixture(path: &str) -> PathBuf {
+    root().join("tests/fixtures").join(path)
+}
+
+pub fn read(path: &Path) -> String {
+    std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// Runs `check --offline --format json` and parses stdout.
+pub fn check_json(args: &[&str]) -> (serde_json::Value, i32) {
+    let output = survey_lint()
+        .args(["check", "--offline", "--format", "json"])
+        .args(args)
+        .output()
+        .expect("run survey-lint");
+    let json = serde_json::from_slice(&output.stdout).unwrap_or_else(|e| {
+        panic!(
+            "stdout is not JSON ({e}): {}",
+            String::from_utf8_lossy(&output.stdout)
+        )
+    });
+    (json, output.status.code().unwrap_or(-1))
+}
+
+/// (rule, line) of every diagnostic.
+pub fn rule_lines(json: &serde_json::Value) -> Vec<(String, u64)> {
+    json["diagnostics"]
+        .as_array()
+        .expect("diagnostics array")
+        .iter()
+        .map(|d| {
+            (
+                d["rule"].as_str().unwrap_or_default().to_string(),
+                d["line"].as_u64().unwrap_or_default(),
+            )
+        })
+        .collect()
+}
