@@ -66,13 +66,13 @@ fn documented_examples_fire_or_not_as_documented() {
                 "{}: an example is either valid or invalid",
                 spec.name
             );
-            if let Some(text) = &example.invalid {
-                if findings_of(&spec.name, text).is_empty() {
-                    failures.push(format!(
-                        "{}: invalid example did not fire:\n{text}",
-                        spec.name
-                    ));
-                }
+            if let Some(text) = &example.invalid
+                && findings_of(&spec.name, text).is_empty()
+            {
+                failures.push(format!(
+                    "{}: invalid example did not fire:\n{text}",
+                    spec.name
+                ));
             }
             if let Some(text) = &example.valid {
                 let found = findings_of(&spec.name, text);
