@@ -3,7 +3,7 @@
 use super::text::normalize_key;
 use crate::document::Table;
 
-/// The index of the first header cell that matches one of `aliases`, in any case and width.
+/// The index of the header cell that matches the earliest of `aliases`, in any case and width.
 /// A header matches an alias when it is the alias, or the alias followed by a parenthetical
 /// (`Params (B)`, `微调代码是否开源(SFT或RLHF)`).
 pub fn find_column(source: &str, table: &Table, aliases: &[String]) -> Option<usize> {
@@ -11,12 +11,17 @@ pub fn find_column(source: &str, table: &Table, aliases: &[String]) -> Option<us
         .header
         .cells
         .iter()
-        .map(|c| normalize_key(&source[c.span.clone()]))
+        .map(|c| normalize_header(&source[c.span.clone()]))
         .collect();
     aliases.iter().find_map(|alias| {
-        let alias = normalize_key(alias);
+        let alias = normalize_header(alias);
         headers.iter().position(|h| header_matches(h, &alias))
     })
+}
+
+/// A header as compared with aliases: `Model_name` reads as `model name`.
+fn normalize_header(text: &str) -> String {
+    normalize_key(&text.replace('_', " "))
 }
 
 fn header_matches(header: &str, alias: &str) -> bool {

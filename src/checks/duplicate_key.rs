@@ -1,7 +1,7 @@
 //! `duplicate-key`: two rows with the same key but different content.
 
 use super::duplicate_row::duplicate_rows;
-use super::text::normalize_key;
+use super::text::{normalize_key, plain_text};
 use super::{Check, Finding, find_column};
 use crate::document::Document;
 use std::collections::{HashMap, HashSet};
@@ -51,7 +51,7 @@ impl Check for DuplicateKey {
                         cell.span.clone(),
                         format!(
                             "key `{}` is already used by row {} with different content",
-                            doc.text(&cell.span),
+                            plain_text(doc.text(&cell.span)).trim(),
                             first_row.line
                         ),
                     )
