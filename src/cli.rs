@@ -26,6 +26,24 @@ pub enum Command {
         /// Rule name (e.g. duplicate-row) or code (e.g. SL101)
         rule: String,
     },
+    /// Print every URL as its author meant it: glued URLs split, run-on text cut off
+    Links(LinksArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct LinksArgs {
+    /// Files or folders (default: the current folder)
+    #[arg(default_value = ".")]
+    pub paths: Vec<PathBuf>,
+    /// `text`: one `path:line:column<TAB>url` per line; `json`: an array of records
+    #[arg(long, value_enum, default_value_t = LinksFormat::Text)]
+    pub format: LinksFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LinksFormat {
+    Text,
+    Json,
 }
 
 #[derive(Debug, Args)]

@@ -1,8 +1,9 @@
 //! The commands, from parsed arguments to output and an exit status.
 
-use crate::cli::{CheckArgs, Cli, ColorChoice, Command, Format};
+use crate::cli::{CheckArgs, Cli, ColorChoice, Command, Format, LinksArgs, LinksFormat};
 use crate::config::{self, ConfigError};
-use crate::engine::{self, FileReport};
+use crate::document::{Document, LinkKind};
+use crate::engine;
 use crate::files;
 use crate::report::{self, HumanOptions, Outcome};
 use crate::rules::{self, RuleLevel, RuleSet, RuleSpec};
@@ -38,6 +39,73 @@ pub fn run(cli: Cli) -> ExitStatus {
             ExitStatus::Clean
         }
         Command::Explain { rule } => explain(&rule),
+        Command::Links(args) => links(&args),
+    }
+}
+
+/// Reads every file under `paths` and hands it to `each`; files that cannot be read are
+/// returned as errors, and the others are still handed over.
+fn for_each_file(
+    paths: &[std::path::PathBuf],
+    mut each: impl FnMut(String, String),
+) -> Vec<files::FileError> {
+    let mut errors = Vec::new();
+    for path in files::discover(paths, &mut errors) {
+        match files::read(&path) {
+            Ok(source) => each(files::display(&path), source),
+            Err(err) => errors.push(err),
+        }
+    }
+    errors
+}
+
+fn links(args: &LinksArgs) -> ExitStatus {
+    #[derive(serde::Serialize)]
+    struct Record {
+        path: String,
+        line: usize,
+        column: usize,
+        url: String,
+        kind: LinkKind,
+    }
+    let mut records = Vec::new();
+    let errors = for_each_file(&args.paths, |path, source| {
+        let doc = Document::parse(&source);
+        for link in &doc.links {
+            for url in doc.meant_urls(link) {
+                let (line, column) = doc.lines.line_col(&source, url.span.start);
+                records.push(Record {
+                    path: path.clone(),
+                    line,
+                    column,
+                    url: doc.text(&url.span).to_string(),
+                    kind: link.kind,
+                });
+            }
+        }
+    });
+    let out = match args.format {
+        LinksFormat::Text => records
+            .iter()
+            .map(|r| format!("{}:{}:{}\t{}\n", r.path, r.line, r.column, r.url))
+            .collect(),
+        LinksFormat::Json => {
+            serde_json::to_string_pretty(&records).expect("records serialize") + "\n"
+        }
+    };
+    print_stdout(&out);
+    report_file_errors(&errors)
+}
+
+/// Prints file errors on stderr; any makes the run incomplete.
+fn report_file_errors(errors: &[files::FileError]) -> ExitStatus {
+    for error in errors {
+        eprint_report(miette::Report::new(error.clone()));
+    }
+    if errors.is_empty() {
+        ExitStatus::Clean
+    } else {
+        ExitStatus::Incomplete
     }
 }
 
@@ -74,21 +142,11 @@ fn check(args: &CheckArgs) -> ExitStatus {
 
 /// Lints every file under `paths`. Unreadable files are recorded and the others still linted.
 pub fn lint_paths(paths: &[std::path::PathBuf], rules: &RuleSet) -> Outcome {
-    let mut outcome = Outcome::default();
-    let found = files::discover(paths, &mut outcome.errors);
-    for path in found {
-        match files::read(&path) {
-            Ok(source) => outcome
-                .files
-                .push(lint_file(files::display(&path), source, rules)),
-            Err(err) => outcome.errors.push(err),
-        }
-    }
-    outcome
-}
-
-fn lint_file(path: String, source: String, rules: &RuleSet) -> FileReport {
-    engine::lint(path, Arc::new(source), rules)
+    let mut files = Vec::new();
+    let errors = for_each_file(paths, |path, source| {
+        files.push(engine::lint(path, Arc::new(source), rules));
+    });
+    Outcome { files, errors }
 }
 
 /// The built-in rules and the user's own, at the severities the config sets.

@@ -3,6 +3,35 @@
 use super::text::normalize_key;
 use crate::document::Table;
 
+/// Header aliases of a table's key column (what a row is about), tried in order. A table with
+/// none of them has no key column: the first column is never taken blindly.
+pub const KEY_COLUMNS: &[&str] = &[
+    "模型名称",
+    "模型",
+    "大模型",
+    "名称",
+    "模型名",
+    "项目",
+    "项目名称",
+    "数据集",
+    "数据集名称",
+    "model",
+    "model name",
+    "language model",
+    "name",
+    "project",
+    "dataset",
+    "dataset name",
+    "paper",
+    "title",
+    "paper title",
+];
+
+/// [`KEY_COLUMNS`] as owned strings, the default of rule settings.
+pub fn key_columns() -> Vec<String> {
+    KEY_COLUMNS.iter().map(|s| s.to_string()).collect()
+}
+
 /// The index of the header cell that matches the earliest of `aliases`, in any case and width.
 /// A header matches an alias when it is the alias, or the alias followed by a parenthetical
 /// (`Params (B)`, `微调代码是否开源(SFT或RLHF)`).

@@ -5,13 +5,17 @@ mod column_count;
 mod columns;
 pub mod compute;
 mod duplicate_key;
+mod duplicate_link;
 mod duplicate_row;
 mod empty_row;
 pub mod fields;
+mod glued_url;
+pub mod malformed_url;
 pub mod quantity;
 pub mod text;
+mod url_runs_into_text;
 
-pub use columns::find_column;
+pub use columns::{KEY_COLUMNS, find_column, key_columns};
 
 use crate::document::{Document, Span};
 use crate::rules::CheckSpec;
@@ -120,6 +124,18 @@ pub fn build(spec: &CheckSpec) -> Box<dyn Check> {
             key_columns,
             placeholders,
         } => Box::new(duplicate_key::DuplicateKey::new(key_columns, placeholders)),
+        CheckSpec::GluedUrl => Box::new(glued_url::GluedUrl),
+        CheckSpec::UrlRunsIntoText => Box::new(url_runs_into_text::UrlRunsIntoText),
+        CheckSpec::MalformedUrl => Box::new(malformed_url::MalformedUrl),
+        CheckSpec::DuplicateLink {
+            key_columns,
+            link_columns,
+            ignore_urls,
+        } => Box::new(duplicate_link::DuplicateLink::new(
+            key_columns,
+            link_columns,
+            ignore_urls,
+        )),
         CheckSpec::MalformedCompute(settings) => Box::new(compute::MalformedCompute::new(settings)),
         CheckSpec::MalformedQuantity(settings) => {
             Box::new(quantity::MalformedQuantity::new(settings))

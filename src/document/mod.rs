@@ -3,10 +3,12 @@
 //! cell and fixes can edit exactly the bytes they mean to.
 
 mod autolink;
+mod meant;
 mod parse;
 mod table;
 
 pub use autolink::{find_bare_urls, gfm_autolink_end};
+pub use meant::{Join, MeantUrl, meant_urls};
 pub use table::split_row;
 
 use std::ops::Range;

@@ -38,10 +38,25 @@ pub enum CheckSpec {
     ColumnCount,
     DuplicateKey {
         /// Header aliases of the key column, e.g. `模型名称`, `Model`.
+        #[serde(default = "crate::checks::key_columns")]
         key_columns: Vec<String>,
         /// Key values that mean "no value" and are never compared.
         #[serde(default)]
         placeholders: Vec<String>,
+    },
+    GluedUrl,
+    UrlRunsIntoText,
+    MalformedUrl,
+    DuplicateLink {
+        /// Header aliases of the key column, whose links identify the row.
+        #[serde(default = "crate::checks::key_columns")]
+        key_columns: Vec<String>,
+        /// Header aliases of other columns whose links identify the row (`Link`, `官网`).
+        #[serde(default)]
+        link_columns: Vec<String>,
+        /// Regular expressions of URLs that rows share by nature (a paper for a model family).
+        #[serde(default)]
+        ignore_urls: Vec<String>,
     },
     MalformedCompute(crate::checks::compute::ComputeSettings),
     MalformedQuantity(crate::checks::quantity::QuantitySettings),

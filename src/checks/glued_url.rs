@@ -1,0 +1,51 @@
+//! `glued-url`: two URLs run together, so renderers link one address that does not exist.
+
+use super::{Check, Edit, Finding, Fix};
+use crate::document::{Document, Join, LinkKind};
+
+pub struct GluedUrl;
+
+impl Check for GluedUrl {
+    fn check(&self, doc: &Document<'_>, out: &mut Vec<Finding>) {
+        for link in &doc.links {
+            let urls = doc.meant_urls(link);
+            for pair in urls.windows(2) {
+                let (first, second) = (&pair[0], &pair[1]);
+                let (a, b) = (doc.text(&first.span), doc.text(&second.span));
+                let span = first.span.start..second.span.end;
+                let finding = match second.join {
+                    Join::Glued => {
+                        let finding = Finding::new(
+                            span,
+                            format!("two URLs are glued together: `{a}` and `{b}`"),
+                        )
+                        .label("one link to an address that does not exist")
+                        .help("separate the two URLs with a space");
+                        // Inside `[text](…)` a space would break the link, so only bare URLs
+                        // get the fix.
+                        if link.kind == LinkKind::Bare {
+                            finding.fix(Fix::safe(vec![Edit {
+                                span: second.span.start..second.span.start,
+                                replacement: " ".into(),
+                            }]))
+                        } else {
+                            finding
+                        }
+                    }
+                    Join::Doubled => Finding::new(
+                        span,
+                        format!("URL is doubled: `{a}` stands in front of `{b}`"),
+                    )
+                    .label("the site root is repeated")
+                    .help(format!("keep only `{b}`"))
+                    .fix(Fix::safe(vec![Edit {
+                        span: first.span.start..second.span.start,
+                        replacement: String::new(),
+                    }])),
+                    _ => continue,
+                };
+                out.push(finding);
+            }
+        }
+    }
+}

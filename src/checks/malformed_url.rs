@@ -1,0 +1,102 @@
+//! `malformed-url`: a link target that is not a valid URL.
+
+use super::{Check, Finding};
+use crate::document::{Document, Join, LinkKind};
+
+pub struct MalformedUrl;
+
+impl Check for MalformedUrl {
+    fn check(&self, doc: &Document<'_>, out: &mut Vec<Finding>) {
+        for link in &doc.links {
+            for url in doc.meant_urls(link) {
+                let text = doc.text(&url.span);
+                if url.join == Join::BrokenLink {
+                    out.push(
+                        Finding::new(
+                            link.span.clone(),
+                            "Markdown link syntax did not parse: `](` stands inside a bare URL",
+                        )
+                        .label("rendered as plain text")
+                        .help("close the link: `[text](url)` needs its `)` (and `]`)"),
+                    );
+                    continue;
+                }
+                if let Some(problem) = problem(text, link.kind) {
+                    out.push(
+                        Finding::new(
+                            url.span.clone(),
+                            format!("`{text}` is not a valid URL: {problem}"),
+                        )
+                        .label("not a valid URL")
+                        .help("correct the address; relative links must not contain `://`"),
+                    );
+                }
+            }
+        }
+    }
+}
+
+/// Why `text` is not a valid link target, if it is not. Relative references (`docs/x.md`,
+/// `#section`) are valid targets and are not checked.
+pub fn problem(text: &str, kind: LinkKind) -> Option<String> {
+    let absolute = text.contains("://") || has_scheme(text);
+    if !absolute {
+        return None;
+    }
+    let candidate = if kind == LinkKind::Bare
+        && text
+            .get(..4)
+            .is_some_and(|w| w.eq_ignore_ascii_case("www."))
+    {
+        format!("http://{text}")
+    } else {
+        text.to_string()
+    };
+    match url::Url::parse(&candidate) {
+        Err(err) => Some(err.to_string()),
+        Ok(url)
+            if matches!(url.scheme(), "http" | "https" | "ftp")
+                && url.host_str().is_none_or(str::is_empty) =>
+        {
+            Some("it has no host".into())
+        }
+        Ok(url)
+            if !candidate
+                .to_ascii_lowercase()
+                .starts_with(&format!("{}://", url.scheme()))
+                && text.contains("://") =>
+        {
+            Some("the scheme is not followed by `://`".into())
+        }
+        Ok(_) => None,
+    }
+}
+
+/// `scheme:` at the start, as in `mailto:` or `https:`.
+fn has_scheme(text: &str) -> bool {
+    let Some((scheme, _)) = text.split_once(':') else {
+        return false;
+    };
+    scheme.len() > 1
+        && scheme.starts_with(|c: char| c.is_ascii_alphabetic())
+        && scheme
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn invalid_targets_are_told_from_relative_ones() {
+        assert!(problem("[https://a.com/x](https://b.com/y)", LinkKind::Inline).is_some());
+        assert!(problem("https://", LinkKind::Inline).is_some());
+        assert!(problem("https://exa mple.com", LinkKind::Inline).is_some());
+        assert!(problem("docs/guide.md", LinkKind::Inline).is_none());
+        assert!(problem("#install", LinkKind::Inline).is_none());
+        assert!(problem("https://a.com/x?q=文本", LinkKind::Inline).is_none());
+        assert!(problem("www.commonmark.org/help", LinkKind::Bare).is_none());
+        assert!(problem("mailto:a@b.org", LinkKind::Inline).is_none());
+    }
+}

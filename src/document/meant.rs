@@ -1,0 +1,237 @@
+//! What the author meant by a link: the URLs inside the span GFM links.
+//!
+//! GFM's autolinker runs a bare URL on until whitespace, so `…/bloomhttps://arxiv.org/…` is one
+//! link and `https://lmsys.org/vicuna_eval/提供了…` swallows the sentence after it. Here a link's
+//! text is split where a second URL starts (glued URLs) and, for bare URLs, cut where prose runs
+//! into it, giving the URLs a human meant and the defects between them.
+
+use super::{Document, Link, LinkKind, Span, gfm_autolink_end};
+
+/// One URL the author meant, and how it was joined to what came before it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MeantUrl {
+    /// The URL as meant, in source bytes.
+    pub span: Span,
+    /// How this URL is joined to the text before it within the same link.
+    pub join: Join,
+    /// Text that runs on from the URL (a bare URL only): from the URL's end to where the next
+    /// URL starts or the link ends.
+    pub run_on: Option<Span>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Join {
+    /// The first URL of the link.
+    Start,
+    /// Glued straight to the previous URL: `…/bloomhttps://…`.
+    Glued,
+    /// The previous URL is only a site root repeated in front: `https://hf.co/https://hf.co/x`.
+    Doubled,
+    /// After text that ran on from the previous URL (reported as run-on text, not as glued).
+    AfterText,
+    /// After `](`: Markdown link syntax that did not parse, a `)` or `]` is missing.
+    BrokenLink,
+}
+
+impl Document<'_> {
+    /// The URLs the author meant by `link`.
+    pub fn meant_urls(&self, link: &Link) -> Vec<MeantUrl> {
+        meant_urls(self.source, link.span.clone(), link.kind == LinkKind::Bare)
+    }
+}
+
+/// Splits the link text at `span` into the URLs it holds; `bare` also cuts run-on prose.
+pub fn meant_urls(source: &str, span: Span, bare: bool) -> Vec<MeantUrl> {
+    let text = &source[span.clone()];
+    let mut starts: Vec<(usize, Join)> = vec![(0, Join::Start)];
+    starts.extend(inner_url_starts(text));
+    let mut urls = Vec::with_capacity(starts.len());
+    for (i, &(start, join)) in starts.iter().enumerate() {
+        let end = starts.get(i + 1).map_or(text.len(), |&(next, _)| next);
+        let is_last = i + 1 == starts.len();
+        let part = &text[start..end];
+        let part = part.strip_suffix("](").unwrap_or(part);
+        let cut = if bare {
+            run_on_cut(part, is_last)
+        } else {
+            None
+        };
+        let meant = &part[..cut.unwrap_or(part.len())];
+        let meant_len = gfm_autolink_end(meant);
+        if meant_len == 0 {
+            continue;
+        }
+        let url_end = span.start + start + meant_len;
+        let part_end = span.start + start + part.len();
+        let join = match join {
+            Join::Glued if urls.last().is_some_and(|u: &MeantUrl| u.run_on.is_some()) => {
+                Join::AfterText
+            }
+            other => other,
+        };
+        urls.push(MeantUrl {
+            span: span.start + start..url_end,
+            join,
+            run_on: cut.map(|_| url_end..part_end).filter(|r| !r.is_empty()),
+        });
+    }
+    urls
+}
+
+/// Where another URL starts inside `text`, and how it is joined to what precedes it.
+fn inner_url_starts(text: &str) -> Vec<(usize, Join)> {
+    let bytes = text.as_bytes();
+    let mut starts = Vec::new();
+    let mut from = 1;
+    while let Some(found) = text.get(from..).and_then(|rest| rest.find("://")) {
+        let colon = from + found;
+        from = colon + 3;
+        let scheme_start = ["https", "http", "ftp"].iter().find_map(|scheme| {
+            let start = colon.checked_sub(scheme.len())?;
+            let word = text.get(start..colon)?;
+            (start > 0 && word.eq_ignore_ascii_case(scheme)).then_some(start)
+        });
+        let Some(start) = scheme_start else { continue };
+        let prev = bytes[start - 1];
+        let join = match prev {
+            b'(' if start >= 2 && bytes[start - 2] == b']' => Join::BrokenLink,
+            b'/' if is_site_root(&text[..start]) => Join::Doubled,
+            // A URL carried inside another one: a query value, a path (web archives), a fragment.
+            b'/' | b'=' | b'?' | b'&' | b'#' | b'%' | b':' | b'(' | b'[' | b'"' | b'\'' => continue,
+            _ => Join::Glued,
+        };
+        starts.push((start, join));
+    }
+    starts
+}
+
+/// `https://huggingface.co/`: a scheme, a host and a lone `/`.
+fn is_site_root(prefix: &str) -> bool {
+    let Some((_, rest)) = prefix.split_once("://") else {
+        return false;
+    };
+    rest.ends_with('/') && !rest[..rest.len() - 1].contains('/') && rest.len() > 1
+}
+
+/// Where prose runs into a bare URL, as a byte offset into `part`.
+///
+/// Non-ASCII text right after the URL's path is cut off when it cannot be part of the address:
+/// it follows a letter or digit (`oasst1开源`), holds CJK or full-width punctuation (`，`, `：`)
+/// or a Chinese function word that titles do not use (`提供了`, `基于`), or another URL follows
+/// it. A whole CJK path segment such as Wikipedia's `/wiki/大语言模型` is kept: it is a real
+/// address.
+fn run_on_cut(part: &str, is_last: bool) -> Option<usize> {
+    let path_start = part.find("://").map(|i| i + 3).unwrap_or(0);
+    let path_start = path_start + part[path_start..].find('/')?;
+    let (offset, _) = part[path_start..]
+        .char_indices()
+        .find(|(_, c)| !c.is_ascii())?;
+    let cut = path_start + offset;
+    let prev = part[..cut].chars().next_back()?;
+    let tail = &part[cut..];
+    let prose = prev.is_ascii_alphanumeric()
+        || tail.chars().any(is_cjk_punctuation)
+        || PROSE_MARKERS.iter().any(|m| tail.contains(m))
+        || !is_last
+        || tail.chars().filter(|c| !c.is_ascii()).count() > 24;
+    prose.then_some(cut)
+}
+
+/// Chinese words that mark a sentence rather than a page title.
+const PROSE_MARKERS: &[&str] = &[
+    "了", "的", "是", "在", "与", "及", "并", "也", "提供", "基于", "开源", "详见", "参见", "可以",
+    "地址", "包括", "支持",
+];
+
+fn is_cjk_punctuation(c: char) -> bool {
+    matches!(c, '\u{3000}'..='\u{303f}' | '\u{ff00}'..='\u{ff65}' | '\u{2014}'..='\u{2027}')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn meant(text: &str) -> Vec<(String, Join, Option<String>)> {
+        meant_urls(text, 0..text.len(), true)
+            .into_iter()
+            .map(|u| {
+                (
+                    text[u.span].to_string(),
+                    u.join,
+                    u.run_on.map(|r| text[r].to_string()),
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn glued_urls_are_split() {
+        assert_eq!(
+            meant("https://huggingface.co/bigscience/bloomhttps://arxiv.org/pdf/2211.05100.pdf"),
+            [
+                (
+                    "https://huggingface.co/bigscience/bloom".into(),
+                    Join::Start,
+                    None
+                ),
+                (
+                    "https://arxiv.org/pdf/2211.05100.pdf".into(),
+                    Join::Glued,
+                    None
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn prose_running_into_a_url_is_cut_off() {
+        let text = "https://lmsys.org/vicuna_eval/提供了分布式模型部署架构AlpaServehttps://huggingface.co/datasets/x";
+        assert_eq!(
+            meant(text),
+            [
+                (
+                    "https://lmsys.org/vicuna_eval/".into(),
+                    Join::Start,
+                    Some("提供了分布式模型部署架构AlpaServe".into())
+                ),
+                (
+                    "https://huggingface.co/datasets/x".into(),
+                    Join::AfterText,
+                    None
+                ),
+            ]
+        );
+        assert_eq!(
+            meant("https://lmsys.org/vicuna_eval/提供了分布式部署")[0]
+                .2
+                .as_deref(),
+            Some("提供了分布式部署")
+        );
+        assert_eq!(
+            meant("https://huggingface.co/datasets/OpenAssistant/oasst1开源完整的模型")[0].0,
+            "https://huggingface.co/datasets/OpenAssistant/oasst1"
+        );
+    }
+
+    #[test]
+    fn real_addresses_are_kept_whole() {
+        for url in [
+            "https://zh.wikipedia.org/wiki/大语言模型",
+            "https://web.archive.org/web/2020/https://example.com/x",
+            "https://example.com/login?next=https://example.com/x",
+            "http://🍄.ga/",
+        ] {
+            assert_eq!(meant(url), [(url.to_string(), Join::Start, None)], "{url}");
+        }
+    }
+
+    #[test]
+    fn doubled_site_roots_and_broken_links_are_told_apart() {
+        let doubled = meant("https://huggingface.co/https://huggingface.co/Qwen/Qwen3");
+        assert_eq!(doubled[1].1, Join::Doubled);
+        let broken =
+            meant("https://huggingface.co/01-ai/Yi-9B](https://huggingface.co/01-ai/Yi-34B");
+        assert_eq!(broken[0].0, "https://huggingface.co/01-ai/Yi-9B");
+        assert_eq!(broken[1].1, Join::BrokenLink);
+    }
+}
