@@ -1,6 +1,7 @@
 //! `survey-lint.toml` → [`Config`]. Errors point at the line and column of the mistake.
 //! A config never runs commands and never expands environment variables.
 
+use crate::exceptions::{Exception, ExceptionSpec};
 use crate::links::LinkConfig;
 use crate::rules::{RuleLevel, RuleSpec};
 use miette::{NamedSource, SourceSpan};
@@ -22,6 +23,9 @@ pub struct Config {
     pub rule_files: Vec<Spanned<String>>,
     #[serde(default)]
     pub links: LinkConfig,
+    /// Accepted exceptions, by rule and row key or by URL pattern.
+    #[serde(default)]
+    pub exceptions: Vec<Spanned<ExceptionSpec>>,
 }
 
 /// A config or rule file that cannot be used: the run stops with exit status 2.
@@ -77,6 +81,7 @@ pub struct Loaded {
     pub path: Option<PathBuf>,
     /// The user's own rules, read from `rule_files`.
     pub user_rules: Vec<RuleSpec>,
+    pub exceptions: Vec<Exception>,
 }
 
 /// Loads `--config FILE`, or discovers `survey-lint.toml` from `start` up to the git root.
@@ -100,36 +105,69 @@ pub fn load(explicit: Option<&Path>, start: &Path) -> Result<Loaded, ConfigError
         )
     })?;
     let base = path.parent().unwrap_or(Path::new("."));
-    let mut user_rules = Vec::new();
-    for file in &config.rule_files {
-        let rule_path = base.join(file.get_ref());
-        let rule_text = std::fs::read_to_string(&rule_path).map_err(|e| {
-            ConfigError::invalid(
-                &path,
-                &text,
-                format!("cannot read rule file {}: {e}", rule_path.display()),
-                Some(file.span()),
-                "this rule file",
-                None,
-            )
-        })?;
-        let spec = RuleSpec::parse(&rule_text).map_err(|e| {
-            ConfigError::invalid(
-                &rule_path,
-                &rule_text,
-                e.message().to_string(),
-                e.span(),
-                "here",
-                None,
-            )
-        })?;
-        user_rules.push(spec);
-    }
+    let user_rules = config
+        .rule_files
+        .iter()
+        .map(|file| load_rule_file(&base.join(file.get_ref()), &path, &text, file.span()))
+        .collect::<Result<_, _>>()?;
+    let exceptions = config
+        .exceptions
+        .iter()
+        .map(|spec| {
+            Exception::new(spec.get_ref()).map_err(|message| {
+                ConfigError::invalid(
+                    &path,
+                    &text,
+                    message,
+                    Some(spec.span()),
+                    "this exception",
+                    None,
+                )
+            })
+        })
+        .collect::<Result<_, _>>()?;
     Ok(Loaded {
         config,
         path: Some(path),
         user_rules,
+        exceptions,
     })
+}
+
+/// Reads and checks a user's rule file; errors point into the rule file, or at its entry in
+/// the config when it cannot be read.
+fn load_rule_file(
+    rule_path: &Path,
+    config_path: &Path,
+    config_text: &str,
+    entry: std::ops::Range<usize>,
+) -> Result<RuleSpec, ConfigError> {
+    let text = std::fs::read_to_string(rule_path).map_err(|e| {
+        let message = format!("cannot read rule file {}: {e}", rule_path.display());
+        ConfigError::invalid(
+            config_path,
+            config_text,
+            message,
+            Some(entry),
+            "this rule file",
+            None,
+        )
+    })?;
+    let spec = RuleSpec::parse(&text).map_err(|e| {
+        ConfigError::invalid(
+            rule_path,
+            &text,
+            e.message().to_string(),
+            e.span(),
+            "here",
+            None,
+        )
+    })?;
+    spec.validate().map_err(|(message, needle)| {
+        let span = needle.and_then(|n| text.find(&n).map(|at| at..at + n.len()));
+        ConfigError::invalid(rule_path, &text, message, span, "here", None)
+    })?;
+    Ok(spec)
 }
 
 fn read(path: &Path) -> Result<String, ConfigError> {

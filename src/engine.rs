@@ -1,8 +1,11 @@
 //! Runs a [`RuleSet`] over one file and resolves findings into located [`Diagnostic`]s.
 
-use crate::checks::Finding;
+use crate::checks::text::normalize_key;
+use crate::checks::{Finding, KEY_COLUMNS, find_column};
 use crate::document::{Document, LineIndex};
+use crate::exceptions::{Exception, Subject};
 use crate::rules::{RuleSet, RuleSpec, Severity};
+use crate::suppress::Suppressions;
 use std::sync::Arc;
 
 /// A finding of one rule, located in its file.
@@ -33,20 +36,44 @@ pub struct FileReport {
 
 /// Lints one file's source.
 pub fn lint(path: String, source: Arc<String>, rules: &RuleSet) -> FileReport {
+    lint_with(path, source, rules, &[])
+}
+
+/// Lints one file's source; findings that inline comments suppress or that match an accepted
+/// exception are dropped.
+pub fn lint_with(
+    path: String,
+    source: Arc<String>,
+    rules: &RuleSet,
+    exceptions: &[Exception],
+) -> FileReport {
     let doc = Document::parse(&source);
+    let suppressions = Suppressions::new(&doc);
+    let keys = (!exceptions.is_empty()).then(|| RowKeys::new(&doc));
     let mut diagnostics = Vec::new();
     let mut findings = Vec::new();
     for rule in &rules.rules {
         rule.check.check(&doc, &mut findings);
-        diagnostics.extend(findings.drain(..).map(|finding| {
-            locate(
-                &doc.lines,
-                &source,
-                rule.spec.clone(),
-                rule.severity,
-                finding,
-            )
-        }));
+        let spec = &rule.spec;
+        findings.retain(|f| {
+            let line = doc.lines.line(f.span.start);
+            if suppressions.suppresses(spec, f.span.start, line) {
+                return false;
+            }
+            let Some(keys) = &keys else { return true };
+            let subject = Subject {
+                rule_name: &spec.name,
+                rule_code: &spec.code,
+                key: keys.key_at(&doc, f.span.start),
+                url: f.url.as_deref(),
+            };
+            !exceptions.iter().any(|e| e.matches(&subject))
+        });
+        diagnostics.extend(
+            findings
+                .drain(..)
+                .map(|finding| locate(&doc.lines, &source, spec.clone(), rule.severity, finding)),
+        );
     }
     diagnostics.sort_by(|a, b| {
         (a.start, &a.rule.name, a.finding.span.start).cmp(&(
@@ -83,5 +110,38 @@ fn locate(
         rule,
         severity,
         finding,
+    }
+}
+
+/// The normalized key of every row, for naming rows in exceptions.
+struct RowKeys {
+    /// Per table, per row.
+    keys: Vec<Vec<Option<String>>>,
+}
+
+impl RowKeys {
+    fn new(doc: &Document<'_>) -> RowKeys {
+        let aliases: Vec<String> = KEY_COLUMNS.iter().map(|s| s.to_string()).collect();
+        let keys = doc
+            .tables
+            .iter()
+            .map(|table| {
+                let column = find_column(doc.source, table, &aliases);
+                table
+                    .rows
+                    .iter()
+                    .map(|row| {
+                        let cell = row.cells.get(column?)?;
+                        Some(normalize_key(doc.text(&cell.span)))
+                    })
+                    .collect()
+            })
+            .collect();
+        RowKeys { keys }
+    }
+
+    fn key_at(&self, doc: &Document<'_>, offset: usize) -> Option<&str> {
+        let place = doc.place_of(offset)?;
+        self.keys.get(place.table)?.get(place.row)?.as_deref()
     }
 }

@@ -10,10 +10,12 @@ pub mod cli;
 pub mod config;
 pub mod document;
 pub mod engine;
+pub mod exceptions;
 pub mod files;
 pub mod links;
 pub mod report;
 pub mod rules;
 mod run;
+pub mod suppress;
 
 pub use run::{ExitStatus, run};

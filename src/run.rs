@@ -4,6 +4,7 @@ use crate::cli::{CheckArgs, Cli, ColorChoice, Command, Format, LinksArgs, LinksF
 use crate::config::{self, ConfigError};
 use crate::document::{Document, LinkKind};
 use crate::engine;
+use crate::exceptions::Exception;
 use crate::files;
 use crate::report::{self, HumanOptions, Outcome};
 use crate::rules::{self, RuleLevel, RuleSet, RuleSpec};
@@ -111,14 +112,14 @@ fn report_file_errors(errors: &[files::FileError]) -> ExitStatus {
 
 fn check(args: &CheckArgs) -> ExitStatus {
     let cwd = std::env::current_dir().unwrap_or_else(|_| ".".into());
-    let rules = match load_rules(args.config.as_deref(), &cwd) {
-        Ok(rules) => rules,
+    let (rules, exceptions) = match load_rules(args.config.as_deref(), &cwd) {
+        Ok(loaded) => loaded,
         Err(err) => {
             eprint_report(miette::Report::new(err));
             return ExitStatus::Incomplete;
         }
     };
-    let outcome = lint_paths(&args.paths, &rules);
+    let outcome = lint_paths(&args.paths, &rules, &exceptions);
     match args.format {
         Format::Json => print_stdout(&report::render_json(&outcome)),
         Format::Human => {
@@ -141,29 +142,35 @@ fn check(args: &CheckArgs) -> ExitStatus {
 }
 
 /// Lints every file under `paths`. Unreadable files are recorded and the others still linted.
-pub fn lint_paths(paths: &[std::path::PathBuf], rules: &RuleSet) -> Outcome {
+pub fn lint_paths(
+    paths: &[std::path::PathBuf],
+    rules: &RuleSet,
+    exceptions: &[Exception],
+) -> Outcome {
     let mut files = Vec::new();
     let errors = for_each_file(paths, |path, source| {
-        files.push(engine::lint(path, Arc::new(source), rules));
+        files.push(engine::lint_with(path, Arc::new(source), rules, exceptions));
     });
     Outcome { files, errors }
 }
 
-/// The built-in rules and the user's own, at the severities the config sets.
+/// The built-in rules and the user's own, at the severities the config sets, and the
+/// config's accepted exceptions.
 pub fn load_rules(
     explicit_config: Option<&std::path::Path>,
     cwd: &std::path::Path,
-) -> Result<RuleSet, ConfigError> {
+) -> Result<(RuleSet, Vec<Exception>), ConfigError> {
     let loaded = config::load(explicit_config, cwd)?;
     let mut specs = rules::builtin_specs();
     specs.extend(loaded.user_rules.iter().cloned());
     let levels = loaded.levels(&specs)?;
-    Ok(RuleSet::new(specs, |spec| {
+    let rules = RuleSet::new(specs, |spec| {
         levels
             .get(&spec.name)
             .copied()
             .unwrap_or(RuleLevel::Severity(spec.severity))
-    }))
+    });
+    Ok((rules, loaded.exceptions))
 }
 
 fn exit_status(outcome: &Outcome, deny_warnings: bool) -> ExitStatus {

@@ -72,6 +72,7 @@ impl Check for DuplicateLink {
                             url.span.clone(),
                             format!("`{text}` is also linked in row {}", table.rows[*first_row].line),
                         )
+                        .url(text)
                         .label("linked again here")
                         .related(first_span.clone(), "first linked here")
                         .help("check that this row links its own page: a copied link often points at the wrong model"),

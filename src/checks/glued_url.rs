@@ -44,7 +44,7 @@ impl Check for GluedUrl {
                     }])),
                     _ => continue,
                 };
-                out.push(finding);
+                out.push(finding.url(doc.text(&link.span)));
             }
         }
     }

@@ -10,9 +10,11 @@ mod duplicate_row;
 mod empty_row;
 pub mod fields;
 mod glued_url;
+pub mod invalid_value;
 pub mod malformed_url;
 pub mod quantity;
 pub mod text;
+mod unresolved_reference;
 mod url_runs_into_text;
 
 pub use columns::{KEY_COLUMNS, find_column, key_columns};
@@ -40,6 +42,8 @@ pub struct Finding {
     pub fix: Option<Fix>,
     /// Normalized values (e.g. A100-hours), for JSON output and `extract`.
     pub data: Option<serde_json::Value>,
+    /// The URL the finding is about, for exceptions by URL pattern.
+    pub url: Option<String>,
 }
 
 impl Finding {
@@ -52,7 +56,13 @@ impl Finding {
             related: Vec::new(),
             fix: None,
             data: None,
+            url: None,
         }
+    }
+
+    pub fn url(mut self, url: impl Into<String>) -> Finding {
+        self.url = Some(url.into());
+        self
     }
 
     pub fn label(mut self, label: impl Into<String>) -> Finding {
@@ -136,6 +146,10 @@ pub fn build(spec: &CheckSpec) -> Box<dyn Check> {
             link_columns,
             ignore_urls,
         )),
+        CheckSpec::InvalidValue(settings) => Box::new(invalid_value::InvalidValue::new(settings)),
+        CheckSpec::UnresolvedReference { key_columns } => {
+            Box::new(unresolved_reference::UnresolvedReference::new(key_columns))
+        }
         CheckSpec::MalformedCompute(settings) => Box::new(compute::MalformedCompute::new(settings)),
         CheckSpec::MalformedQuantity(settings) => {
             Box::new(quantity::MalformedQuantity::new(settings))

@@ -21,6 +21,7 @@ impl Check for UrlRunsIntoText {
                             doc.text(&url.span)
                         ),
                     )
+                    .url(doc.text(&url.span))
                     .label("this text is linked too")
                     .related(url.span.clone(), "the URL ends here")
                     .help("put a space between the URL and the text, or write the URL as `<…>`")

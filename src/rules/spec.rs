@@ -19,6 +19,25 @@ impl RuleSpec {
     pub fn parse(text: &str) -> Result<RuleSpec, toml::de::Error> {
         toml::from_str(text)
     }
+
+    /// Checks what parsing cannot: regular expressions compile. On error, the message and the
+    /// text to point at in the file.
+    pub fn validate(&self) -> Result<(), (String, Option<String>)> {
+        let patterns: Vec<&String> = match &self.check {
+            CheckSpec::InvalidValue(settings) => settings.pattern.iter().collect(),
+            CheckSpec::DuplicateLink { ignore_urls, .. } => ignore_urls.iter().collect(),
+            _ => Vec::new(),
+        };
+        for pattern in patterns {
+            if let Err(e) = regex::Regex::new(pattern) {
+                return Err((
+                    format!("invalid regular expression: {e}"),
+                    Some(pattern.clone()),
+                ));
+            }
+        }
+        Ok(())
+    }
 }
 
 /// A documented example, run as a test: an `invalid` one must fire, a `valid` one must not.
@@ -57,6 +76,11 @@ pub enum CheckSpec {
         /// Regular expressions of URLs that rows share by nature (a paper for a model family).
         #[serde(default)]
         ignore_urls: Vec<String>,
+    },
+    InvalidValue(crate::checks::invalid_value::ValueSettings),
+    UnresolvedReference {
+        #[serde(default = "crate::checks::key_columns")]
+        key_columns: Vec<String>,
     },
     MalformedCompute(crate::checks::compute::ComputeSettings),
     MalformedQuantity(crate::checks::quantity::QuantitySettings),

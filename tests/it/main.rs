@@ -1,6 +1,7 @@
 //! The integration tests: one binary, one module per area.
 
 mod cli;
+mod config;
 mod gfm;
 mod links;
 mod no_panic;

@@ -36,6 +36,7 @@ fn every_builtin_rule_file_parses_and_names_are_unique() {
         );
         assert!(spec.code.starts_with("SL"), "{}", spec.code);
         assert!(!spec.docs.trim().is_empty(), "{} has no docs", spec.name);
+        assert_eq!(spec.validate(), Ok(()), "{}", spec.name);
         assert!(
             spec.examples.iter().any(|e| e.invalid.is_some()),
             "{} has no invalid example",
