@@ -6,4 +6,5 @@ mod gfm;
 mod links;
 mod no_panic;
 mod rules;
+mod seed;
 mod support;
