@@ -28,6 +28,23 @@ pub enum Command {
     },
     /// Print every URL as its author meant it: glued URLs split, run-on text cut off
     Links(LinksArgs),
+    /// Print the tables as data: one record per row, header → cell text, plus normalized values
+    Extract(ExtractArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ExtractArgs {
+    /// Files or folders (default: the current folder)
+    #[arg(default_value = ".")]
+    pub paths: Vec<PathBuf>,
+    #[arg(long, value_enum, default_value_t = ExtractFormat::Json)]
+    pub format: ExtractFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExtractFormat {
+    Json,
+    Csv,
 }
 
 #[derive(Debug, Args)]

@@ -11,6 +11,7 @@ pub mod config;
 pub mod document;
 pub mod engine;
 pub mod exceptions;
+pub mod extract;
 pub mod files;
 pub mod links;
 pub mod report;

