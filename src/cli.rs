@@ -80,6 +80,12 @@ pub struct CheckArgs {
     /// Warnings also make the exit status 1
     #[arg(long)]
     pub deny_warnings: bool,
+    /// Apply the fixes that rules mark safe, then report what is left
+    #[arg(long)]
+    pub fix: bool,
+    /// With --fix: print the unified diff instead of writing the files
+    #[arg(long, requires = "fix")]
+    pub diff: bool,
     /// When to use colours in human output
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,

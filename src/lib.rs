@@ -13,6 +13,7 @@ pub mod engine;
 pub mod exceptions;
 pub mod extract;
 pub mod files;
+pub mod fix;
 pub mod links;
 pub mod report;
 pub mod rules;

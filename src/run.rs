@@ -147,7 +147,27 @@ fn check(args: &CheckArgs) -> ExitStatus {
             return ExitStatus::Incomplete;
         }
     };
-    let outcome = lint_paths(&args.paths, &rules, &exceptions);
+    let mut outcome = lint_paths(&args.paths, &rules, &exceptions);
+    if args.fix {
+        let fixed = fix_files(&mut outcome, &rules, &exceptions, args.diff);
+        if !fixed.is_empty() {
+            eprintln!(
+                "fixed {} {} in {} {}",
+                fixed.fixes,
+                if fixed.fixes == 1 {
+                    "finding"
+                } else {
+                    "findings"
+                },
+                fixed.files,
+                if fixed.files == 1 { "file" } else { "files" }
+            );
+        }
+        if args.diff {
+            print_stdout(&fixed.diff);
+            return exit_status(&outcome, args.deny_warnings);
+        }
+    }
     match args.format {
         Format::Json => print_stdout(&report::render_json(&outcome)),
         Format::Human => {
@@ -167,6 +187,85 @@ fn check(args: &CheckArgs) -> ExitStatus {
         }
     }
     exit_status(&outcome, args.deny_warnings)
+}
+
+/// What `--fix` did.
+#[derive(Default)]
+struct Fixed {
+    fixes: usize,
+    files: usize,
+    diff: String,
+}
+
+impl Fixed {
+    fn is_empty(&self) -> bool {
+        self.fixes == 0 && self.files == 0
+    }
+}
+
+/// Applies safe fixes to every file of `outcome` until none is left (a fix can uncover another),
+/// writes the files (or, with `diff`, only collects the diff), and leaves in `outcome` what the
+/// fixed files still have.
+fn fix_files(
+    outcome: &mut Outcome,
+    rules: &RuleSet,
+    exceptions: &[Exception],
+    diff: bool,
+) -> Fixed {
+    const MAX_PASSES: usize = 8;
+    let mut fixed = Fixed::default();
+    for report in &mut outcome.files {
+        let original = report.source.clone();
+        let mut file_fixes = 0;
+        for _ in 0..MAX_PASSES {
+            let fixes: Vec<_> = report
+                .diagnostics
+                .iter()
+                .filter_map(|d| d.finding.fix.as_ref())
+                .collect();
+            let (text, applied) = crate::fix::apply(&report.source, &fixes);
+            if applied == 0 {
+                break;
+            }
+            file_fixes += applied;
+            *report = engine::lint_with(report.path.clone(), Arc::new(text), rules, exceptions);
+        }
+        if file_fixes == 0 {
+            continue;
+        }
+        fixed.fixes += file_fixes;
+        fixed.files += 1;
+        if diff {
+            fixed.diff.push_str(&crate::fix::unified_diff(
+                &report.path,
+                &original,
+                &report.source,
+            ));
+        } else if let Err(err) =
+            write_atomically(std::path::Path::new(&report.path), &report.source)
+        {
+            outcome.errors.push(files::FileError::Unreadable {
+                path: report.path.clone(),
+                reason: format!("cannot write the fixed file: {err}"),
+            });
+        }
+    }
+    fixed
+}
+
+/// Writes through a temporary file in the same folder, renamed over the original, so a crash
+/// never leaves a half-written survey.
+fn write_atomically(path: &std::path::Path, text: &str) -> std::io::Result<()> {
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(std::path::Path::new("."));
+    let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
+    tmp.write_all(text.as_bytes())?;
+    if let Ok(meta) = std::fs::metadata(path) {
+        let _ = tmp.as_file().set_permissions(meta.permissions());
+    }
+    tmp.persist(path).map(|_| ()).map_err(|e| e.error)
 }
 
 /// Lints every file under `paths`. Unreadable files are recorded and the others still linted.
