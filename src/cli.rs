@@ -97,6 +97,12 @@ pub enum Format {
     Human,
     /// SPEC §4, version 1
     Json,
+    /// SARIF 2.1.0, for GitHub code scanning
+    Sarif,
+    /// GitHub Actions workflow commands: annotations on the pull request diff
+    Github,
+    /// JUnit XML: one test case per file, one failure per finding
+    Junit,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

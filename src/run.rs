@@ -170,6 +170,15 @@ fn check(args: &CheckArgs) -> ExitStatus {
     }
     match args.format {
         Format::Json => print_stdout(&report::render_json(&outcome)),
+        Format::Sarif => {
+            let specs: Vec<_> = rules.rules.iter().map(|r| r.spec.clone()).collect();
+            print_stdout(&report::render_sarif(&outcome, &specs));
+        }
+        Format::Github => {
+            print_stdout(&report::render_github(&outcome));
+            eprint!("{}", report::render_summary(&outcome));
+        }
+        Format::Junit => print_stdout(&report::render_junit(&outcome)),
         Format::Human => {
             let color = match args.color {
                 ColorChoice::Always => true,

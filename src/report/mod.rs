@@ -1,10 +1,16 @@
 //! Output formats: one file each. Every format reads the same [`Outcome`].
 
+mod github;
 mod human;
 mod json;
+mod junit;
+mod sarif;
 
+pub use github::render_github;
 pub use human::{HumanOptions, render_human, render_summary};
 pub use json::render_json;
+pub use junit::render_junit;
+pub use sarif::render_sarif;
 
 use crate::engine::FileReport;
 use crate::files::FileError;

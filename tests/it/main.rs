@@ -2,6 +2,7 @@
 
 mod cli;
 mod config;
+mod formats;
 mod gfm;
 mod links;
 mod no_panic;

@@ -1,0 +1,93 @@
+//! The CI formats: SARIF for code scanning, GitHub annotations, JUnit.
+
+use crate::support::survey_lint;
+use serde_sarif::sarif::Sarif;
+
+const SEED: &str = "tests/fixtures/open-llm-survey.md";
+
+fn run(format: &str) -> (String, i32) {
+    let output = survey_lint()
+        .args(["check", "--offline", "--format", format, SEED])
+        .output()
+        .unwrap();
+    (
+        String::from_utf8(output.stdout).unwrap(),
+        output.status.code().unwrap(),
+    )
+}
+
+fn finding_count() -> usize {
+    let (json, _) = crate::support::check_json(&[SEED]);
+    json["diagnostics"].as_array().unwrap().len()
+}
+
+#[test]
+fn sarif_deserializes_into_the_typed_model_with_one_result_per_finding() {
+    let (text, status) = run("sarif");
+    assert_eq!(status, 1);
+    let sarif: Sarif = serde_json::from_str(&text).expect("valid SARIF 2.1.0");
+    assert_eq!(sarif.version, "2.1.0");
+    let run = &sarif.runs[0];
+    let results = run.results.as_ref().expect("results");
+    assert_eq!(results.len(), finding_count());
+    let rules = run.tool.driver.rules.as_ref().expect("rules");
+    let builtin = survey_lint::rules::builtin_specs();
+    assert_eq!(rules.len(), builtin.len());
+    for rule in rules {
+        assert!(
+            rule.help.as_ref().is_some_and(|h| !h.text.is_empty()),
+            "{:?}",
+            rule.id
+        );
+        assert!(rule.short_description.is_some());
+    }
+    for result in results {
+        let id = result.rule_id.as_deref().expect("ruleId");
+        assert!(rules.iter().any(|r| r.id == id), "{id} is described");
+        let location = &result.locations.as_ref().unwrap()[0];
+        let region = location
+            .physical_location
+            .as_ref()
+            .unwrap()
+            .region
+            .as_ref()
+            .unwrap();
+        assert!(region.start_line.unwrap() >= 1 && region.start_column.unwrap() >= 1);
+    }
+}
+
+#[test]
+fn github_annotations_one_per_finding_with_location_and_title() {
+    let (text, status) = run("github");
+    assert_eq!(status, 1);
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), finding_count());
+    assert!(lines.contains(
+        &"::error file=tests/fixtures/open-llm-survey.md,line=19,col=1,endLine=19,endColumn=584,title=SL101 duplicate-row::row duplicates row 18%0Ahelp: delete this row"
+    ));
+    assert!(lines.iter().all(|l| l.starts_with("::error ")
+        || l.starts_with("::warning ")
+        || l.starts_with("::notice ")));
+}
+
+#[test]
+fn junit_has_one_case_per_file_and_one_failure_per_finding() {
+    let (text, _) = run("junit");
+    assert!(text.starts_with("<?xml"));
+    assert_eq!(text.matches("<testcase ").count(), 1);
+    assert_eq!(text.matches("<failure ").count(), finding_count());
+    for (at, _) in text.match_indices('&') {
+        let rest = &text[at..];
+        assert!(
+            ["&amp;", "&lt;", "&gt;", "&quot;", "&apos;"]
+                .iter()
+                .any(|e| rest.starts_with(e)),
+            "unescaped & at {at}"
+        );
+    }
+    let body = text.replace("<failure ", "").replace("</failure>", "");
+    assert!(
+        !body.contains("<t") || body.contains("<testcase"),
+        "stray tag"
+    );
+}
