@@ -80,6 +80,9 @@ pub struct CheckArgs {
     /// Warnings also make the exit status 1
     #[arg(long)]
     pub deny_warnings: bool,
+    /// Report only findings on lines added or changed since git REF (its merge base with HEAD)
+    #[arg(long, value_name = "REF")]
+    pub changed_since: Option<String>,
     /// Apply the fixes that rules mark safe, then report what is left
     #[arg(long)]
     pub fix: bool,

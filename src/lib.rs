@@ -5,6 +5,7 @@
 //! cells and links, [`rules`] loads the rule files that choose [`checks`], [`engine`] runs them
 //! into located diagnostics, and [`report`] prints them.
 
+pub mod changes;
 pub mod checks;
 pub mod cli;
 pub mod config;

@@ -147,7 +147,20 @@ fn check(args: &CheckArgs) -> ExitStatus {
             return ExitStatus::Incomplete;
         }
     };
+    let changes = match &args.changed_since {
+        Some(reference) => match crate::changes::since(reference, &cwd) {
+            Ok(changes) => Some(changes),
+            Err(err) => {
+                eprintln!("error: --changed-since {reference}: {err}");
+                return ExitStatus::Incomplete;
+            }
+        },
+        None => None,
+    };
     let mut outcome = lint_paths(&args.paths, &rules, &exceptions);
+    if let Some(changes) = &changes {
+        keep_changed(&mut outcome, changes);
+    }
     if args.fix {
         let fixed = fix_files(&mut outcome, &rules, &exceptions, args.diff);
         if !fixed.is_empty() {
@@ -196,6 +209,15 @@ fn check(args: &CheckArgs) -> ExitStatus {
         }
     }
     exit_status(&outcome, args.deny_warnings)
+}
+
+/// Drops findings on lines that did not change, and files that did not change at all.
+fn keep_changed(outcome: &mut Outcome, changes: &crate::changes::Changes) {
+    for file in &mut outcome.files {
+        let path = std::path::Path::new(&file.path);
+        file.diagnostics
+            .retain(|d| changes.contains(path, d.start.0));
+    }
 }
 
 /// What `--fix` did.

@@ -1,7 +1,9 @@
 //! The integration tests: one binary, one module per area.
 
+mod changes;
 mod cli;
 mod config;
+mod fix;
 mod formats;
 mod gfm;
 mod links;

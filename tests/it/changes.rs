@@ -1,0 +1,84 @@
+//! `--changed-since`: only findings on lines added or changed since a git ref.
+
+use crate::support::{rule_lines, survey_lint};
+use std::path::Path;
+use std::process::Command;
+
+fn git(dir: &Path, args: &[&str]) {
+    let status = Command::new("git")
+        .args(args)
+        .current_dir(dir)
+        .env("GIT_AUTHOR_NAME", "t")
+        .env("GIT_AUTHOR_EMAIL", "t@example.com")
+        .env("GIT_COMMITTER_NAME", "t")
+        .env("GIT_COMMITTER_EMAIL", "t@example.com")
+        .status()
+        .unwrap();
+    assert!(status.success(), "git {args:?}");
+}
+
+#[test]
+fn changed_since_reports_only_the_new_defect() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    git(d, &["init", "-q", "-b", "main"]);
+    let old = "| Model | Size |\n|---|---|\n| Vicuna | 7B |\n| Vicuna | 7B |\n| Alpaca | 7B |\n";
+    std::fs::write(d.join("survey.md"), old).unwrap();
+    git(d, &["add", "."]);
+    git(d, &["commit", "-q", "-m", "old defect"]);
+    let new = format!("{old}| | |\n| BLOOM | 176B |\n");
+    std::fs::write(d.join("survey.md"), new).unwrap();
+    git(d, &["commit", "-q", "-am", "new defect"]);
+
+    let run = |extra: &[&str]| {
+        let output = survey_lint()
+            .args(["check", "--offline", "--format", "json"])
+            .args(extra)
+            .arg("survey.md")
+            .current_dir(d)
+            .output()
+            .unwrap();
+        serde_json::from_slice::<serde_json::Value>(&output.stdout).unwrap()
+    };
+    let all = rule_lines(&run(&[]));
+    assert_eq!(
+        all,
+        [
+            ("duplicate-row".to_string(), 4),
+            ("empty-row".to_string(), 6)
+        ]
+    );
+    let changed = rule_lines(&run(&["--changed-since", "HEAD~1"]));
+    assert_eq!(changed, [("empty-row".to_string(), 6)]);
+
+    // Uncommitted changes and untracked files count as changed too.
+    std::fs::write(d.join("other.md"), "| a |\n|---|\n| x |\n| x |\n").unwrap();
+    let output = survey_lint()
+        .args([
+            "check",
+            "--offline",
+            "--format",
+            "json",
+            "--changed-since",
+            "HEAD",
+            ".",
+        ])
+        .current_dir(d)
+        .output()
+        .unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(rule_lines(&json), [("duplicate-row".to_string(), 4)]);
+    assert_eq!(json["diagnostics"][0]["path"], "other.md");
+}
+
+#[test]
+fn an_unknown_ref_is_an_error() {
+    let dir = tempfile::tempdir().unwrap();
+    git(dir.path(), &["init", "-q"]);
+    let output = survey_lint()
+        .args(["check", "--offline", "--changed-since", "no-such-ref", "."])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+}
