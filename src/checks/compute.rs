@@ -351,10 +351,24 @@ fn accelerator<'a>(c: &mut Cursor<'_>, settings: &'a ComputeSettings) -> Accel<'
     if memory(c) {
         c.skip_ws();
     }
-    let found = known_name(c, settings).or_else(|| split_name(c, settings));
-    let Some(found) = found else {
-        c.pos = start;
-        return unknown_name(c);
+    // The longer reading wins: `A10 0` is a split `A100`, not `A10` and a stray `0`.
+    let found = match (known_name(c.rest(), settings), split_name(c, settings)) {
+        (Some((known, len)), Some(split)) if len >= split_len(&split, c.pos) => {
+            c.pos += len;
+            known
+        }
+        (_, Some(split)) => {
+            c.pos += split_len(&split, c.pos);
+            split
+        }
+        (Some((known, len)), None) => {
+            c.pos += len;
+            known
+        }
+        (None, None) => {
+            c.pos = start;
+            return unknown_name(c);
+        }
     };
     let save = c.pos;
     if !memory(c) {
@@ -429,20 +443,27 @@ fn spellings(settings: &ComputeSettings) -> impl Iterator<Item = (&str, &str)> {
 }
 
 /// The longest spelling at the cursor; spaces in a spelling match any or no whitespace.
-fn known_name<'a>(c: &mut Cursor<'_>, settings: &'a ComputeSettings) -> Option<Accel<'a>> {
-    let rest = c.rest();
+fn known_name<'a>(rest: &str, settings: &'a ComputeSettings) -> Option<(Accel<'a>, usize)> {
     let (canonical, len) = spellings(settings)
         .filter_map(|(canonical, spelling)| {
             let len = loose_prefix(rest, spelling)?;
             Some((canonical, with_plural(rest, len)?))
         })
         .max_by_key(|&(_, len)| len)?;
-    c.pos += len;
-    Some(Accel::Known(canonical))
+    Some((Accel::Known(canonical), len))
 }
 
-/// A spelling written with whitespace inside it (`A 100` for `A100`).
-fn split_name<'a>(c: &mut Cursor<'_>, settings: &'a ComputeSettings) -> Option<Accel<'a>> {
+/// How far a split name found at `pos` reaches.
+fn split_len(split: &Accel<'_>, pos: usize) -> usize {
+    match split {
+        Accel::Split { span, .. } => span.end - pos,
+        _ => 0,
+    }
+}
+
+/// A spelling written with whitespace inside it (`A 100` for `A100`), at the cursor, which
+/// does not move.
+fn split_name<'a>(c: &Cursor<'_>, settings: &'a ComputeSettings) -> Option<Accel<'a>> {
     let rest = c.rest();
     let (canonical, len, spaces) = spellings(settings)
         .filter_map(|(canonical, spelling)| {
@@ -455,7 +476,6 @@ fn split_name<'a>(c: &mut Cursor<'_>, settings: &'a ComputeSettings) -> Option<A
         .into_iter()
         .map(|s| s.start + base..s.end + base)
         .collect();
-    c.pos += len;
     Some(Accel::Split {
         name: canonical,
         span: base..base + len,
@@ -985,7 +1005,51 @@ mod tests {
         );
     }
 
+    #[test]
+    fn fixtures() {
+        let fail = include_str!("../../tests/fixtures/malformed-compute/fail.md");
+        let doc = Document::parse(fail);
+        let found = findings(fail);
+        let rows: Vec<usize> = doc
+            .tables
+            .iter()
+            .flat_map(|t| &t.rows)
+            .map(|r| r.line)
+            .collect();
+        let lines: Vec<usize> = found.iter().map(|f| doc.lines.line(f.span.start)).collect();
+        assert_eq!(lines, rows, "one finding per row: {found:#?}");
+        assert_eq!(found[8].help.as_deref(), Some("write `16 H800 × 2 weeks`"));
+        let pass = include_str!("../../tests/fixtures/malformed-compute/pass.md");
+        assert_eq!(findings(pass), []);
+    }
+
     proptest! {
+        /// The split-name fix removes only whitespace, and the fixed text parses.
+        #[test]
+        fn split_fix_is_whitespace_only_and_final(
+            count in 1u32..5000,
+            name in "A ?1 ?0 ?0|H ?8 ?0 ?0|RTX ?40 ?90|V ?1 ?00",
+            days in 1u32..400,
+        ) {
+            let s = settings();
+            let text = format!("{count} {name}*{days}天");
+            match parse_compute(&text, &s) {
+                Err(ComputeError::SplitAccelerator { spaces, value, .. }) => {
+                    let fixed = without(&text, &spaces);
+                    prop_assert_eq!(fixed.split_whitespace().collect::<String>(),
+                        text.split_whitespace().collect::<String>());
+                    let again = parse_compute(&fixed, &s);
+                    prop_assert!(again.is_ok(), "{fixed}: {again:?}");
+                    prop_assert_eq!(again.ok(), value);
+                }
+                other => {
+                    // Only a spelling with no extra space parses (`RTX 4090` has one by right).
+                    prop_assert!(!name.replacen("RTX ", "RTX", 1).contains(' '), "{text}: {other:?}");
+                    prop_assert!(other.is_ok());
+                }
+            }
+        }
+
         #[test]
         fn parse_never_panics(text in "\\PC{0,40}") {
             let s = settings();

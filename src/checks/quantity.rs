@@ -723,6 +723,18 @@ mod tests {
         );
     }
 
+    #[test]
+    fn fixtures() {
+        let fail = include_str!("../../tests/fixtures/malformed-quantity/fail.md");
+        let found: Vec<&str> = findings(fail)
+            .iter()
+            .map(|f| &fail[f.span.clone()])
+            .collect();
+        assert_eq!(found, ["13BB", "1.4", "7 B", "52k"]);
+        let pass = include_str!("../../tests/fixtures/malformed-quantity/pass.md");
+        assert_eq!(findings(pass), []);
+    }
+
     proptest! {
         #[test]
         fn parse_never_panics(text in "\\PC{0,40}") {
