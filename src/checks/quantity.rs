@@ -373,7 +373,7 @@ impl MalformedQuantity {
         let column_unit = column
             .note
             .as_ref()
-            .and_then(|note| self.column_unit(doc.text(note)));
+            .and_then(|note| column_unit(&self.settings, doc.text(note)));
         let mut written = Vec::new();
         let columns = std::slice::from_ref(column);
         field_values(
@@ -388,19 +388,20 @@ impl MalformedQuantity {
         );
         spacing_findings(doc.source, &written, out);
     }
+}
 
-    /// The multiplier of a header's unit note, e.g. `B` in `Params (B)`.
-    fn column_unit(&self, note: &str) -> Option<(f64, bool)> {
-        let find = |units: &BTreeMap<String, f64>| {
-            units
-                .iter()
-                .find(|(u, _)| u.eq_ignore_ascii_case(note))
-                .map(|(_, f)| *f)
-        };
-        find(&self.settings.units)
-            .map(|f| (f, false))
-            .or_else(|| find(&self.settings.byte_units).map(|f| (f, true)))
-    }
+/// The multiplier (and bytes flag) of a header's unit note, e.g. `B` in `Params (B)`, for the
+/// `column_unit` of [`parse_quantity`].
+pub fn column_unit(settings: &QuantitySettings, note: &str) -> Option<(f64, bool)> {
+    let find = |units: &BTreeMap<String, f64>| {
+        units
+            .iter()
+            .find(|(u, _)| u.eq_ignore_ascii_case(note))
+            .map(|(_, f)| *f)
+    };
+    find(&settings.units)
+        .map(|f| (f, false))
+        .or_else(|| find(&settings.byte_units).map(|f| (f, true)))
 }
 
 /// Notes how each amount with a short unit (`B`, `k`, `GB`, `万`) is spaced; word units
