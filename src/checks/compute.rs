@@ -1,20 +1,1075 @@
-//! Placeholder until the compute check lands.
+//! `malformed-compute`: a compute field that does not parse as `<count> <accelerator> *
+//! <duration>` (`2048 A100*21天`), normalized to accelerator-hours.
+//!
+//! Compute columns are often free text (`3 hours on 8 80GB A100s, $500(data)`). The check only
+//! reports text shaped like the format — a count and a known accelerator, or a full
+//! `count name * duration` — that fails it; anything else is description, not a defect.
 
-use super::{Check, Finding};
-use crate::document::Document;
+use super::fields::{FieldSpec, bound_columns, field_values};
+use super::{Check, Edit, Finding, Fix};
+use crate::document::{Document, Span};
 use serde::Deserialize;
+use serde_json::json;
+use std::collections::BTreeMap;
 
+/// The settings of a `malformed-compute` rule (keys of its `[check]` table).
 #[derive(Debug, Clone, Deserialize)]
-pub struct ComputeSettings {}
+#[serde(deny_unknown_fields)]
+pub struct ComputeSettings {
+    /// Header aliases of the columns holding compute (`运算量`, `Compute`, `训练细节` …).
+    pub columns: Vec<String>,
+    /// Labels that introduce a compute value inside a cell (`运算量：`).
+    #[serde(default)]
+    pub labels: Vec<String>,
+    /// Labels of other sub-fields, which end a compute value (`数据量：`).
+    #[serde(default)]
+    pub other_labels: Vec<String>,
+    /// Values that mean "not disclosed" (`/`, `-`, `未知`), compared in any ASCII case.
+    #[serde(default)]
+    pub missing: Vec<String>,
+    /// Canonical accelerator name → other spellings. A name with a space also matches without
+    /// it (`RTX 4090` matches `RTX4090`), and a plural `s` is accepted (`A100s`).
+    pub accelerators: BTreeMap<String, Vec<String>>,
+    /// Time unit → hours per unit (`天` = 24).
+    pub time_units: BTreeMap<String, f64>,
+}
 
-pub struct MalformedCompute;
+/// A parsed compute value: `count` accelerators for `hours` each.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Compute<'a> {
+    pub count: u64,
+    /// The canonical accelerator name from the settings.
+    pub accelerator: &'a str,
+    pub hours: f64,
+}
+
+impl Compute<'_> {
+    /// The normalized value: `2048 A100*21天` is 1,032,192 A100-hours.
+    pub fn accelerator_hours(&self) -> f64 {
+        self.count as f64 * self.hours
+    }
+}
+
+/// Why a compute value did not parse. Spans are byte ranges of the text given to
+/// [`parse_compute`]. Only [`ComputeError::is_defect`] errors are findings.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ComputeError<'a> {
+    /// Empty, or a marker such as `/` or `未知`: not disclosed, not malformed.
+    NotDisclosed,
+    /// Not shaped like a compute expression: a description, left alone.
+    FreeText,
+    /// `8 A 100*1天`: `spaces` are the whitespace runs the name must lose; `value` is what the
+    /// text means once they are gone, if the rest parses.
+    SplitAccelerator {
+        name: Span,
+        spaces: Vec<Span>,
+        accelerator: &'a str,
+        value: Option<Compute<'a>>,
+    },
+    MissingDuration {
+        count: u64,
+        accelerator: &'a str,
+    },
+    MissingCount {
+        accelerator: &'a str,
+        hours: f64,
+    },
+    MissingAccelerator {
+        count: u64,
+    },
+    UnknownAccelerator {
+        name: Span,
+    },
+    MissingTimeUnit {
+        number: Span,
+    },
+    UnknownTimeUnit {
+        unit: Span,
+    },
+    ZeroCount {
+        count: Span,
+    },
+}
+
+impl ComputeError<'_> {
+    /// True for errors that are defects of a compute expression, false for free text and
+    /// undisclosed values.
+    pub fn is_defect(&self) -> bool {
+        !matches!(self, ComputeError::NotDisclosed | ComputeError::FreeText)
+    }
+}
+
+/// Parses a compute value such as `2048 A100*21天` or `8x A100-80G * 3 hours`. Pure and
+/// allocation-free except for the spans of a split name; never panics.
+pub fn parse_compute<'a>(
+    text: &str,
+    settings: &'a ComputeSettings,
+) -> Result<Compute<'a>, ComputeError<'a>> {
+    let trimmed = text.trim();
+    if trimmed.is_empty()
+        || settings
+            .missing
+            .iter()
+            .any(|m| m.eq_ignore_ascii_case(trimmed))
+    {
+        return Err(ComputeError::NotDisclosed);
+    }
+    let mut c = Cursor {
+        text,
+        pos: text.len() - text.trim_start().len(),
+    };
+    let count = c.count();
+    c.skip_ws();
+    if count.is_some() {
+        c.classifier();
+    }
+    let accel = accelerator(&mut c, settings);
+    c.skip_ws();
+    let duration = if c.separator() {
+        duration(&mut c, settings)
+    } else {
+        Duration::Absent
+    };
+    if !c.rest().trim().is_empty() {
+        return Err(ComputeError::FreeText);
+    }
+    classify(text, count, accel, duration)
+}
+
+/// Turns the parsed pieces into a value or the one defect worth reporting: a split name first
+/// (it has a safe fix), then a zero count, then what is missing.
+fn classify<'a>(
+    text: &str,
+    count_span: Option<Span>,
+    accel: Accel<'a>,
+    duration: Duration,
+) -> Result<Compute<'a>, ComputeError<'a>> {
+    use ComputeError as E;
+    let count = match &count_span {
+        Some(span) => Some(parse_count(&text[span.clone()]).ok_or(E::FreeText)?),
+        None => None,
+    };
+    let has_number = !matches!(duration, Duration::Absent | Duration::Empty);
+    let (accelerator, split) = match accel {
+        Accel::Known(name) => (name, None),
+        Accel::Split { name, span, spaces } => (name, Some((span, spaces))),
+        Accel::Unknown(name) if count.is_some() && has_number => {
+            return Err(E::UnknownAccelerator { name });
+        }
+        Accel::None => match count {
+            Some(count) if has_number => return Err(E::MissingAccelerator { count }),
+            _ => return Err(E::FreeText),
+        },
+        Accel::Unknown(_) => return Err(E::FreeText),
+    };
+    let hours = match duration {
+        Duration::Hours(hours) => Some(hours),
+        _ => None,
+    };
+    let (Some(count), Some(count_span)) = (count, count_span) else {
+        // `A100*21天` lacks its count; a bare `A100` is too little to call an attempt.
+        return match hours {
+            Some(hours) if split.is_none() => Err(E::MissingCount { accelerator, hours }),
+            _ => Err(E::FreeText),
+        };
+    };
+    let value = hours.map(|hours| Compute {
+        count,
+        accelerator,
+        hours,
+    });
+    if let Some((name, spaces)) = split {
+        return Err(E::SplitAccelerator {
+            name,
+            spaces,
+            accelerator,
+            value,
+        });
+    }
+    if count == 0 {
+        return Err(E::ZeroCount { count: count_span });
+    }
+    match duration {
+        Duration::Hours(_) => value.ok_or(E::FreeText),
+        Duration::Absent | Duration::Empty => Err(E::MissingDuration { count, accelerator }),
+        Duration::NoUnit(number) => Err(E::MissingTimeUnit { number }),
+        Duration::UnknownUnit(unit) => Err(E::UnknownTimeUnit { unit }),
+    }
+}
+
+/// `1,024` → 1024; `None` on overflow or a malformed group.
+fn parse_count(digits: &str) -> Option<u64> {
+    digits
+        .bytes()
+        .filter(|b| *b != b',')
+        .try_fold(0u64, |n, b| {
+            n.checked_mul(10)?
+                .checked_add(u64::from(b.checked_sub(b'0')?))
+        })
+}
+
+/// What stands where the accelerator should be.
+#[derive(Debug, Clone, PartialEq)]
+enum Accel<'a> {
+    None,
+    Known(&'a str),
+    Split {
+        name: &'a str,
+        span: Span,
+        spaces: Vec<Span>,
+    },
+    /// Hardware-looking but not in the list (`Z100`, `GPU`).
+    Unknown(Span),
+}
+
+/// What follows the `*`.
+#[derive(Debug, Clone, PartialEq)]
+enum Duration {
+    /// No separator at all.
+    Absent,
+    /// A separator with nothing after it.
+    Empty,
+    Hours(f64),
+    NoUnit(Span),
+    UnknownUnit(Span),
+}
+
+/// A position in the text being parsed. Every move lands on a char boundary.
+struct Cursor<'t> {
+    text: &'t str,
+    pos: usize,
+}
+
+impl<'t> Cursor<'t> {
+    fn rest(&self) -> &'t str {
+        &self.text[self.pos..]
+    }
+
+    fn peek(&self) -> Option<char> {
+        self.rest().chars().next()
+    }
+
+    fn skip_ws(&mut self) {
+        let rest = self.rest();
+        self.pos += rest.len() - rest.trim_start().len();
+    }
+
+    /// Eats `c` if it is next.
+    fn eat(&mut self, pred: impl Fn(char) -> bool) -> bool {
+        match self.peek() {
+            Some(c) if pred(c) => {
+                self.pos += c.len_utf8();
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// Eats ASCII digits, with `,` thousands groups (`1,024`).
+    fn count(&mut self) -> Option<Span> {
+        let start = self.pos;
+        let bytes = self.text.as_bytes();
+        let mut end = start;
+        while end < bytes.len() {
+            if bytes[end].is_ascii_digit() {
+                end += 1;
+            } else if bytes[end] == b','
+                && end > start
+                && bytes
+                    .get(end + 1..end + 4)
+                    .is_some_and(|g| g.iter().all(u8::is_ascii_digit))
+                && !bytes.get(end + 4).is_some_and(u8::is_ascii_digit)
+            {
+                end += 4;
+            } else {
+                break;
+            }
+        }
+        self.pos = end;
+        (end > start).then_some(start..end)
+    }
+
+    /// Eats a decimal number (`3`, `3.5`).
+    fn number(&mut self) -> Option<Span> {
+        let start = self.pos;
+        let bytes = self.text.as_bytes();
+        let mut end = start;
+        while bytes.get(end).is_some_and(u8::is_ascii_digit) {
+            end += 1;
+        }
+        if end > start
+            && bytes.get(end) == Some(&b'.')
+            && bytes.get(end + 1).is_some_and(u8::is_ascii_digit)
+        {
+            end += 1;
+            while bytes.get(end).is_some_and(u8::is_ascii_digit) {
+                end += 1;
+            }
+        }
+        self.pos = end;
+        (end > start).then_some(start..end)
+    }
+
+    /// True at a multiplication sign: `*`, `×`, `＊`, `✕`, or `x`/`X` before a number.
+    fn at_separator(&self) -> bool {
+        let mut chars = self.rest().chars();
+        match chars.next() {
+            Some('*' | '×' | '＊' | '✕' | '✖') => true,
+            Some('x' | 'X') => chars
+                .as_str()
+                .trim_start()
+                .starts_with(|c: char| c.is_ascii_digit()),
+            _ => false,
+        }
+    }
+
+    fn separator(&mut self) -> bool {
+        let at = self.at_separator();
+        if at {
+            self.eat(|_| true);
+        }
+        at
+    }
+
+    /// After a count: `x`, `×`, `*`, or a Chinese measure word (`8张A100`, `8x A100`).
+    fn classifier(&mut self) {
+        let save = self.pos;
+        if self.eat(|c| matches!(c, 'x' | 'X' | '×' | '*' | '张' | '块' | '卡' | '台' | '个'))
+        {
+            self.skip_ws();
+            if self.peek().is_some_and(|c| c.is_ascii_digit()) {
+                self.pos = save;
+            }
+        }
+    }
+}
+
+/// The accelerator at the cursor, with an optional memory size before (`80GB A100`) or after
+/// (`A100-80G`, `A100(80GB)`) and an optional `GPU`/`卡` after.
+fn accelerator<'a>(c: &mut Cursor<'_>, settings: &'a ComputeSettings) -> Accel<'a> {
+    let start = c.pos;
+    if memory(c) {
+        c.skip_ws();
+    }
+    // The longer reading wins: `A10 0` is a split `A100`, not `A10` and a stray `0`.
+    let found = match (known_name(c.rest(), settings), split_name(c, settings)) {
+        (Some((known, len)), Some(split)) if len >= split_len(&split, c.pos) => {
+            c.pos += len;
+            known
+        }
+        (_, Some(split)) => {
+            c.pos += split_len(&split, c.pos);
+            split
+        }
+        (Some((known, len)), None) => {
+            c.pos += len;
+            known
+        }
+        (None, None) => {
+            c.pos = start;
+            return unknown_name(c);
+        }
+    };
+    let save = c.pos;
+    if !memory(c) {
+        c.pos = save;
+    }
+    let save = c.pos;
+    c.skip_ws();
+    if !eat_word(c, &["GPUs", "GPU", "cards", "card", "显卡", "卡"]) {
+        c.pos = save;
+    }
+    found
+}
+
+/// A memory size such as `80GB`, `-80G`, `(80GB)` or `（80G）`.
+fn memory(c: &mut Cursor<'_>) -> bool {
+    let start = c.pos;
+    c.skip_ws();
+    let open = c.eat(|ch| matches!(ch, '(' | '（'));
+    if !open {
+        c.eat(|ch| ch == '-');
+    }
+    let ok = c.number().is_some()
+        && {
+            c.skip_ws();
+            eat_word(c, &["GB", "G"])
+        }
+        && (!open || c.eat(|ch| matches!(ch, ')' | '）')));
+    if !ok {
+        c.pos = start;
+    }
+    ok
+}
+
+/// Eats one of `words` (ASCII case-insensitive) when a word boundary follows.
+fn eat_word(c: &mut Cursor<'_>, words: &[&str]) -> bool {
+    let rest = c.rest();
+    for word in words {
+        if let Some(head) = rest.get(..word.len())
+            && head.eq_ignore_ascii_case(word)
+            && boundary(&rest[word.len()..])
+        {
+            c.pos += word.len();
+            return true;
+        }
+    }
+    false
+}
+
+/// A name ends where no ASCII letter or digit follows, or at an `x` that multiplies.
+fn boundary(after: &str) -> bool {
+    let mut chars = after.chars();
+    match chars.next() {
+        None => true,
+        Some('x' | 'X') => chars
+            .as_str()
+            .trim_start()
+            .starts_with(|c: char| c.is_ascii_digit()),
+        Some(c) => !c.is_ascii_alphanumeric(),
+    }
+}
+
+/// Every spelling of every accelerator, with its canonical name.
+fn spellings(settings: &ComputeSettings) -> impl Iterator<Item = (&str, &str)> {
+    settings
+        .accelerators
+        .iter()
+        .flat_map(|(canonical, aliases)| {
+            std::iter::once(canonical.as_str())
+                .chain(aliases.iter().map(String::as_str))
+                .map(move |spelling| (canonical.as_str(), spelling))
+        })
+}
+
+/// The longest spelling at the cursor; spaces in a spelling match any or no whitespace.
+fn known_name<'a>(rest: &str, settings: &'a ComputeSettings) -> Option<(Accel<'a>, usize)> {
+    let (canonical, len) = spellings(settings)
+        .filter_map(|(canonical, spelling)| {
+            let len = loose_prefix(rest, spelling)?;
+            Some((canonical, with_plural(rest, len)?))
+        })
+        .max_by_key(|&(_, len)| len)?;
+    Some((Accel::Known(canonical), len))
+}
+
+/// How far a split name found at `pos` reaches.
+fn split_len(split: &Accel<'_>, pos: usize) -> usize {
+    match split {
+        Accel::Split { span, .. } => span.end - pos,
+        _ => 0,
+    }
+}
+
+/// A spelling written with whitespace inside it (`A 100` for `A100`), at the cursor, which
+/// does not move.
+fn split_name<'a>(c: &Cursor<'_>, settings: &'a ComputeSettings) -> Option<Accel<'a>> {
+    let rest = c.rest();
+    let (canonical, len, spaces) = spellings(settings)
+        .filter_map(|(canonical, spelling)| {
+            let (len, spaces) = split_prefix(rest, spelling)?;
+            Some((canonical, with_plural(rest, len)?, spaces))
+        })
+        .max_by_key(|(_, len, _)| *len)?;
+    let base = c.pos;
+    let spaces = spaces
+        .into_iter()
+        .map(|s| s.start + base..s.end + base)
+        .collect();
+    Some(Accel::Split {
+        name: canonical,
+        span: base..base + len,
+        spaces,
+    })
+}
+
+/// `len`, or `len + 1` for a plural `s`, when a boundary follows; else `None`.
+fn with_plural(rest: &str, len: usize) -> Option<usize> {
+    let after = &rest[len..];
+    if boundary(after) {
+        Some(len)
+    } else if after.starts_with(['s', 'S']) && boundary(&after[1..]) {
+        Some(len + 1)
+    } else {
+        None
+    }
+}
+
+/// Length of the prefix of `text` that spells `name` (ASCII case-insensitive), where a space
+/// in `name` matches any run of whitespace, or none.
+fn loose_prefix(text: &str, name: &str) -> Option<usize> {
+    let mut pos = 0;
+    for nc in name.chars() {
+        let rest = &text[pos..];
+        if nc.is_whitespace() {
+            pos += rest.len() - rest.trim_start().len();
+            continue;
+        }
+        let tc = rest.chars().next()?;
+        if !tc.eq_ignore_ascii_case(&nc) {
+            return None;
+        }
+        pos += tc.len_utf8();
+    }
+    (pos > 0).then_some(pos)
+}
+
+/// Like [`loose_prefix`], but the text has whitespace where `name` has none: the length, and
+/// the whitespace runs to delete. `None` when the text needs no deletion.
+fn split_prefix(text: &str, name: &str) -> Option<(usize, Vec<Span>)> {
+    let mut pos = 0;
+    let mut spaces = Vec::new();
+    for (i, nc) in name.chars().enumerate() {
+        let rest = &text[pos..];
+        let ws = rest.len() - rest.trim_start().len();
+        if nc.is_whitespace() {
+            pos += ws;
+            continue;
+        }
+        if ws > 0 && i > 0 {
+            spaces.push(pos..pos + ws);
+            pos += ws;
+        }
+        let tc = text[pos..].chars().next()?;
+        if !tc.eq_ignore_ascii_case(&nc) {
+            return None;
+        }
+        pos += tc.len_utf8();
+    }
+    (!spaces.is_empty()).then_some((pos, spaces))
+}
+
+/// A token that looks like hardware but is not in the list: letters with digits (`Z100`,
+/// `910C`) or a generic word (`GPU`, `NPU`). Words like `epochs` are not hardware.
+fn unknown_name<'a>(c: &mut Cursor<'_>) -> Accel<'a> {
+    let rest = c.rest();
+    let len = rest
+        .char_indices()
+        .find(|&(i, ch)| !(ch.is_ascii_alphanumeric() || ch == '-') || !boundary_free(&rest[i..]))
+        .map_or(rest.len(), |(i, _)| i);
+    let token = &rest[..len];
+    let has_digit = token.bytes().any(|b| b.is_ascii_digit());
+    let has_letter = token.bytes().any(|b| b.is_ascii_alphabetic());
+    let generic = ["GPU", "GPUs", "NPU", "NPUs", "TPU", "TPUs"]
+        .iter()
+        .any(|g| g.eq_ignore_ascii_case(token));
+    if token.is_empty() || !(generic || has_digit && has_letter) {
+        return Accel::None;
+    }
+    let span = c.pos..c.pos + len;
+    c.pos += len;
+    Accel::Unknown(span)
+}
+
+/// False at an `x` that multiplies (`Z100x3天`), which ends a name.
+fn boundary_free(at: &str) -> bool {
+    !(at.starts_with(['x', 'X']) && boundary(at))
+}
+
+/// What follows the separator: a number and a time unit, then at most a parenthetical note.
+fn duration(c: &mut Cursor<'_>, settings: &ComputeSettings) -> Duration {
+    c.skip_ws();
+    if c.rest().trim().is_empty() {
+        return Duration::Empty;
+    }
+    let Some(number) = c.number() else {
+        return Duration::Absent;
+    };
+    let Ok(amount) = c.text[number.clone()].parse::<f64>() else {
+        return Duration::Absent;
+    };
+    c.skip_ws();
+    let rest = c.rest();
+    let unit = settings
+        .time_units
+        .iter()
+        .filter(|(unit, _)| {
+            rest.get(..unit.len())
+                .is_some_and(|head| head.eq_ignore_ascii_case(unit))
+                && boundary(&rest[unit.len()..])
+        })
+        .max_by_key(|(unit, _)| unit.len());
+    if let Some((unit, hours)) = unit {
+        c.pos += unit.len();
+        skip_note(c);
+        return Duration::Hours(amount * hours);
+    }
+    let word = rest
+        .find(|ch: char| ch.is_whitespace() || ch.is_ascii_punctuation() || ch.is_ascii_digit())
+        .unwrap_or(rest.len());
+    if word == 0 {
+        return Duration::NoUnit(number);
+    }
+    let unit = c.pos..c.pos + word;
+    c.pos += word;
+    skip_note(c);
+    Duration::UnknownUnit(unit)
+}
+
+/// Skips a trailing `(…)` or `（…）` note, such as `(LoRA)`.
+fn skip_note(c: &mut Cursor<'_>) {
+    let save = c.pos;
+    c.skip_ws();
+    let rest = c.rest();
+    let closed = (rest.starts_with('(') && rest.ends_with(')'))
+        || (rest.starts_with('（') && rest.ends_with('）'));
+    c.pos = if closed { c.text.len() } else { save };
+}
+
+/// The `malformed-compute` check.
+pub struct MalformedCompute {
+    settings: ComputeSettings,
+}
 
 impl MalformedCompute {
-    pub fn new(_settings: &ComputeSettings) -> MalformedCompute {
-        MalformedCompute
+    pub fn new(settings: &ComputeSettings) -> MalformedCompute {
+        MalformedCompute {
+            settings: settings.clone(),
+        }
+    }
+
+    fn spec(&self) -> FieldSpec<'_> {
+        FieldSpec {
+            columns: &self.settings.columns,
+            labels: &self.settings.labels,
+            other_labels: &self.settings.other_labels,
+        }
     }
 }
 
 impl Check for MalformedCompute {
-    fn check(&self, _doc: &Document<'_>, _out: &mut Vec<Finding>) {}
+    fn check(&self, doc: &Document<'_>, out: &mut Vec<Finding>) {
+        let spec = self.spec();
+        for table in &doc.tables {
+            let columns = bound_columns(doc.source, table, spec.columns);
+            if columns.is_empty() {
+                continue;
+            }
+            field_values(doc.source, table, &columns, &spec, |field| {
+                if let Err(error) = parse_compute(field.text, &self.settings)
+                    && error.is_defect()
+                {
+                    out.push(finding(field.text, field.span.start, &error));
+                }
+            });
+        }
+    }
+}
+
+/// The finding for a defect in the compute value `text`, which starts at byte `base`.
+fn finding(text: &str, base: usize, error: &ComputeError<'_>) -> Finding {
+    let (span, message, label, help) = describe(text, error);
+    let mut finding = Finding::new(span.start + base..span.end + base, message)
+        .label(label)
+        .help(help);
+    if let ComputeError::SplitAccelerator { spaces, .. } = error {
+        let edits = spaces.iter().map(|s| Edit {
+            span: s.start + base..s.end + base,
+            replacement: String::new(),
+        });
+        finding = finding.fix(Fix::safe(edits.collect()));
+    }
+    finding.data = Some(data(text, error));
+    finding
+}
+
+/// The span (relative to `text`), message, label and help of a defect.
+fn describe(text: &str, error: &ComputeError<'_>) -> (Span, String, &'static str, String) {
+    use ComputeError as E;
+    let whole = 0..text.len();
+    match error {
+        E::SplitAccelerator { name, spaces, .. } => (
+            name.clone(),
+            format!(
+                "accelerator name `{}` is split by a space",
+                &text[name.clone()]
+            ),
+            "split here",
+            format!("write `{}`", without(text, spaces)),
+        ),
+        E::MissingDuration { .. } => (
+            whole,
+            format!("compute `{text}` has no duration"),
+            "no duration",
+            format!("add how long it ran, e.g. `{text}*30天`, or write `/` if it is not disclosed"),
+        ),
+        E::MissingCount { .. } => (
+            whole,
+            format!("compute `{text}` has no accelerator count"),
+            "no count",
+            format!("write how many accelerators ran first, e.g. `8 {text}`"),
+        ),
+        E::MissingAccelerator { .. } => (
+            whole,
+            format!("compute `{text}` names no accelerator"),
+            "no accelerator",
+            "name the accelerator after the count, e.g. `8 A100*3天`".into(),
+        ),
+        E::UnknownAccelerator { name } => (
+            name.clone(),
+            format!("unknown accelerator `{}`", &text[name.clone()]),
+            "not a known accelerator",
+            format!(
+                "name the accelerator model (A100, H100, V100, RTX 4090, TPU v4, Ascend 910 …), or add `{}` to the rule's `accelerators`",
+                &text[name.clone()]
+            ),
+        ),
+        E::MissingTimeUnit { number } => (
+            number.clone(),
+            format!("duration `{}` has no time unit", &text[number.clone()]),
+            "no unit",
+            format!(
+                "add the unit, e.g. `{0}天` or `{0}h`",
+                &text[number.clone()]
+            ),
+        ),
+        E::UnknownTimeUnit { unit } => (
+            unit.clone(),
+            format!("unknown time unit `{}`", &text[unit.clone()]),
+            "not a time unit",
+            "use 小时/h/hours, 天/d/days, 周/w/weeks or 月/months".into(),
+        ),
+        E::ZeroCount { count } => (
+            count.clone(),
+            format!("compute `{text}` has a count of zero"),
+            "zero accelerators",
+            "write the number of accelerators used, or `/` if it is not disclosed".into(),
+        ),
+        E::NotDisclosed | E::FreeText => {
+            (whole, "compute does not parse".into(), "", String::new())
+        }
+    }
+}
+
+/// `text` without the byte ranges in `cut` (sorted, disjoint).
+fn without(text: &str, cut: &[Span]) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut from = 0;
+    for span in cut {
+        out.push_str(&text[from..span.start]);
+        from = span.end;
+    }
+    out.push_str(&text[from..]);
+    out
+}
+
+/// What is known of the value, for JSON output: the normalized accelerator-hours when the
+/// defect still lets them be computed (a split name).
+fn data(text: &str, error: &ComputeError<'_>) -> serde_json::Value {
+    use ComputeError as E;
+    let value = |c: &Compute<'_>| {
+        json!({
+            "count": c.count,
+            "accelerator": c.accelerator,
+            "hours": c.hours,
+            "accelerator_hours": c.accelerator_hours(),
+        })
+    };
+    let mut data = match error {
+        E::SplitAccelerator {
+            accelerator,
+            value: Some(c),
+            ..
+        } => {
+            let mut v = value(c);
+            v["accelerator"] = json!(accelerator);
+            v
+        }
+        E::SplitAccelerator { accelerator, .. } => json!({ "accelerator": accelerator }),
+        E::MissingDuration { count, accelerator } => {
+            json!({ "count": count, "accelerator": accelerator })
+        }
+        E::MissingCount { accelerator, hours } => {
+            json!({ "accelerator": accelerator, "hours": hours })
+        }
+        E::MissingAccelerator { count } => json!({ "count": count }),
+        _ => json!({}),
+    };
+    data["text"] = json!(text);
+    data
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::{CheckSpec, RuleSpec};
+    use proptest::prelude::*;
+
+    fn settings() -> ComputeSettings {
+        let spec = RuleSpec::parse(include_str!("../../rules/malformed-compute.toml"))
+            .expect("rule file parses");
+        match spec.check {
+            CheckSpec::MalformedCompute(settings) => settings,
+            other => panic!("unexpected check {other:?}"),
+        }
+    }
+
+    fn hours(text: &str) -> Option<(u64, String, f64)> {
+        let s = settings();
+        let c = parse_compute(text, &s).ok()?;
+        Some((c.count, c.accelerator.to_string(), c.accelerator_hours()))
+    }
+
+    fn findings(markdown: &str) -> Vec<Finding> {
+        let doc = Document::parse(markdown);
+        let mut out = Vec::new();
+        MalformedCompute::new(&settings()).check(&doc, &mut out);
+        out
+    }
+
+    #[test]
+    fn normalizes_to_accelerator_hours() {
+        assert_eq!(
+            hours("2048 A100*21天"),
+            Some((2048, "A100".into(), 1_032_192.0))
+        );
+        assert_eq!(hours("8 A100*3小时"), Some((8, "A100".into(), 24.0)));
+        assert_eq!(
+            hours("1 RTX4090*24小时"),
+            Some((1, "RTX 4090".into(), 24.0))
+        );
+        assert_eq!(
+            hours("384 A100*105天"),
+            Some((384, "A100".into(), 967_680.0))
+        );
+        assert_eq!(
+            hours("8x A100-80G × 3 hours"),
+            Some((8, "A100".into(), 24.0))
+        );
+        assert_eq!(
+            hours("64 TPUv4 ＊ 2 weeks"),
+            Some((64, "TPU v4".into(), 21_504.0))
+        );
+        assert_eq!(hours("16 A100s X 1.5d"), Some((16, "A100".into(), 576.0)));
+        assert_eq!(
+            hours("1,024 H800*1月"),
+            Some((1024, "H800".into(), 737_280.0))
+        );
+        assert_eq!(
+            hours("8 80GB A100 GPUs * 2 h (LoRA)"),
+            Some((8, "A100".into(), 16.0))
+        );
+        assert_eq!(hours("4 MI250X*1 day"), Some((4, "MI250X".into(), 96.0)));
+        assert_eq!(hours("8张A100*3天"), Some((8, "A100".into(), 576.0)));
+    }
+
+    #[test]
+    fn undisclosed_and_free_text_are_not_defects() {
+        let s = settings();
+        for text in ["", "/", "-", "—", "N/A", "未知"] {
+            assert_eq!(
+                parse_compute(text, &s),
+                Err(ComputeError::NotDisclosed),
+                "{text}"
+            );
+        }
+        for text in [
+            "3 hours on 8 80GB A100s, `$500(data) + $100(train)`",
+            "$500(data) + $100(train)",
+            "2 epochs in 6 hours using 8 A100s",
+            "4/8 A100s, $140/300 for training",
+            "run on A100(80GB)s",
+            "hours on a single RTX 4090(24GB)",
+            "A100",
+            "8 A100*3-4天",
+            "2 epochs * 3 days",
+            "fp16 finetune on 2 A100s or 4/8-bit finetune on single 3090",
+            "(2+8)*7B=70GB, 80GB A100 works fine",
+        ] {
+            assert_eq!(
+                parse_compute(text, &s),
+                Err(ComputeError::FreeText),
+                "{text}"
+            );
+        }
+    }
+
+    #[test]
+    fn split_name_has_a_safe_fix_and_keeps_the_value() {
+        let md =
+            "| 模型名称 | 训练细节 |\n|---|---|\n| Vicuna | 数据量：70K运算量：8 A 100*1天 |\n";
+        let found = findings(md);
+        assert_eq!(found.len(), 1);
+        let f = &found[0];
+        assert_eq!(f.message, "accelerator name `A 100` is split by a space");
+        assert_eq!(&md[f.span.clone()], "A 100");
+        assert_eq!(f.help.as_deref(), Some("write `8 A100*1天`"));
+        let fix = f.fix.as_ref().expect("fix");
+        assert!(fix.safe);
+        assert_eq!(fix.edits.len(), 1);
+        assert_eq!(&md[fix.edits[0].span.clone()], " ");
+        let data = f.data.as_ref().expect("data");
+        assert_eq!(data["accelerator_hours"], 192.0);
+        assert_eq!(data["accelerator"], "A100");
+    }
+
+    #[test]
+    fn each_defect_has_its_message() {
+        let cases = [
+            ("384 A100", "compute `384 A100` has no duration", "384 A100"),
+            (
+                "384 A100 *",
+                "compute `384 A100 *` has no duration",
+                "384 A100 *",
+            ),
+            (
+                "A100*21天",
+                "compute `A100*21天` has no accelerator count",
+                "A100*21天",
+            ),
+            ("8*3天", "compute `8*3天` names no accelerator", "8*3天"),
+            ("8 Z100*3天", "unknown accelerator `Z100`", "Z100"),
+            ("8 GPU*3天", "unknown accelerator `GPU`", "GPU"),
+            (
+                "8 A100*3 fortnights",
+                "unknown time unit `fortnights`",
+                "fortnights",
+            ),
+            ("8 A100*3", "duration `3` has no time unit", "3"),
+            (
+                "0 A100*3天",
+                "compute `0 A100*3天` has a count of zero",
+                "0",
+            ),
+        ];
+        for (value, message, at) in cases {
+            let md = format!("| Model | Compute |\n|---|---|\n| X | {value} |\n");
+            let found = findings(&md);
+            assert_eq!(found.len(), 1, "{value}: {found:?}");
+            assert_eq!(found[0].message, message);
+            assert_eq!(&md[found[0].span.clone()], at, "{value}");
+            assert!(found[0].help.as_ref().is_some_and(|h| !h.is_empty()));
+            assert!(found[0].fix.is_none());
+        }
+    }
+
+    #[test]
+    fn documented_examples_hold() {
+        let spec = RuleSpec::parse(include_str!("../../rules/malformed-compute.toml"))
+            .expect("rule file parses");
+        for example in &spec.examples {
+            if let Some(md) = &example.invalid {
+                assert!(!findings(md).is_empty(), "should fire: {md}");
+            }
+            if let Some(md) = &example.valid {
+                assert_eq!(findings(md), [], "should not fire: {md}");
+            }
+        }
+    }
+
+    #[test]
+    fn tables_without_a_compute_column_are_not_read() {
+        assert!(findings("| Model | Hardware |\n|---|---|\n| X | 384 A100 |\n").is_empty());
+        assert!(findings("| Model | Notes |\n|---|---|\n| X | 8 A 100*1天 |\n").is_empty());
+    }
+
+    #[test]
+    fn the_founding_survey() {
+        let md = include_str!("../../tests/fixtures/open-llm-survey.md");
+        let doc = Document::parse(md);
+        let mut found = Vec::new();
+        MalformedCompute::new(&settings()).check(&doc, &mut found);
+        let lines: Vec<usize> = found.iter().map(|f| doc.lines.line(f.span.start)).collect();
+        assert_eq!(lines, [18, 19, 20, 23]);
+        for f in &found[..3] {
+            assert_eq!(f.help.as_deref(), Some("write `8 A100*1天`"));
+        }
+        assert_eq!(found[3].message, "compute `384 A100` has no duration");
+        // The rows that parse, normalized as `extract` will show them.
+        let s = settings();
+        let spec = FieldSpec {
+            columns: &s.columns,
+            labels: &s.labels,
+            other_labels: &s.other_labels,
+        };
+        let mut normalized = Vec::new();
+        let table = &doc.tables[0];
+        let columns = bound_columns(md, table, spec.columns);
+        field_values(md, table, &columns, &spec, |field| {
+            if let Ok(c) = parse_compute(field.text, &s) {
+                normalized.push((
+                    table.rows[field.row].line,
+                    c.accelerator,
+                    c.accelerator_hours(),
+                ));
+            }
+        });
+        assert_eq!(
+            normalized,
+            [
+                (15, "A100", 1_032_192.0),
+                (16, "A100", 24.0),
+                (17, "RTX 4090", 24.0),
+                (22, "A100", 967_680.0),
+            ]
+        );
+    }
+
+    #[test]
+    fn fixtures() {
+        let fail = include_str!("../../tests/fixtures/malformed-compute/fail.md");
+        let doc = Document::parse(fail);
+        let found = findings(fail);
+        let rows: Vec<usize> = doc
+            .tables
+            .iter()
+            .flat_map(|t| &t.rows)
+            .map(|r| r.line)
+            .collect();
+        let lines: Vec<usize> = found.iter().map(|f| doc.lines.line(f.span.start)).collect();
+        assert_eq!(lines, rows, "one finding per row: {found:#?}");
+        assert_eq!(found[8].help.as_deref(), Some("write `16 H800 × 2 weeks`"));
+        let pass = include_str!("../../tests/fixtures/malformed-compute/pass.md");
+        assert_eq!(findings(pass), []);
+    }
+
+    proptest! {
+        /// The split-name fix removes only whitespace, and the fixed text parses.
+        #[test]
+        fn split_fix_is_whitespace_only_and_final(
+            count in 1u32..5000,
+            name in "A ?1 ?0 ?0|H ?8 ?0 ?0|RTX ?40 ?90|V ?1 ?00",
+            days in 1u32..400,
+        ) {
+            let s = settings();
+            let text = format!("{count} {name}*{days}天");
+            match parse_compute(&text, &s) {
+                Err(ComputeError::SplitAccelerator { spaces, value, .. }) => {
+                    let fixed = without(&text, &spaces);
+                    prop_assert_eq!(fixed.split_whitespace().collect::<String>(),
+                        text.split_whitespace().collect::<String>());
+                    let again = parse_compute(&fixed, &s);
+                    prop_assert!(again.is_ok(), "{fixed}: {again:?}");
+                    prop_assert_eq!(again.ok(), value);
+                }
+                other => {
+                    // Only a spelling with no extra space parses (`RTX 4090` has one by right).
+                    prop_assert!(!name.replacen("RTX ", "RTX", 1).contains(' '), "{text}: {other:?}");
+                    prop_assert!(other.is_ok());
+                }
+            }
+        }
+
+        #[test]
+        fn parse_never_panics(text in "\\PC{0,40}") {
+            let s = settings();
+            let _ = parse_compute(&text, &s);
+        }
+
+        #[test]
+        fn parse_never_panics_on_compute_like_text(
+            text in "[0-9 ,.]{0,6}[AaHhVvx×*＊ 0-9天小时hours]{0,16}[一-龥a-z0-9 *()（）]{0,8}"
+        ) {
+            let s = settings();
+            if let Err(ComputeError::SplitAccelerator { spaces, .. }) = parse_compute(&text, &s) {
+                prop_assert!(spaces.iter().all(|sp| text[sp.clone()].trim().is_empty()));
+            }
+        }
+
+        #[test]
+        fn check_never_panics(cell in "\\PC{0,40}") {
+            let md = format!("| Model | 训练细节 |\n|---|---|\n| X | 运算量：{cell} |\n");
+            let _ = findings(&md);
+        }
+    }
 }

@@ -1,2 +1,289 @@
 //! Binding field rules to columns by header aliases, and splitting labelled sub-fields
 //! (`数据量：1.4 Trillion Tokens运算量：2048 A100*21天`) out of a cell.
+//!
+//! A field rule names the columns it reads (`运算量`, `Compute`, `训练细节` …) and the labels
+//! of its own sub-field (`运算量`, `Compute`). A cell with no known label is read whole; a cell
+//! with labels is read only where one of the rule's labels introduces a value, up to the next
+//! known label. Everything is a byte range of the source, so findings point at the sub-field.
+
+use super::text::normalize_key;
+use crate::document::{Span, Table};
+
+/// Which columns and sub-fields a field rule reads. Borrowed from the rule's settings.
+#[derive(Debug, Clone, Copy)]
+pub struct FieldSpec<'a> {
+    /// Header aliases of the columns, in any case and width (`Params` matches `Params (B)`).
+    pub columns: &'a [String],
+    /// Labels that introduce this rule's value inside a cell (`运算量`, `Compute`).
+    pub labels: &'a [String],
+    /// Labels of other fields, which end this rule's value (`数据量`, `Data`).
+    pub other_labels: &'a [String],
+}
+
+/// A column a field rule reads.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BoundColumn {
+    pub index: usize,
+    /// The header's parenthetical after the alias, e.g. the span of `B` in `Params (B)`, where
+    /// surveys put the unit shared by the column.
+    pub note: Option<Span>,
+}
+
+/// One field value: the text a rule parses, and where it stands.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldValue<'s> {
+    /// Index of the row in `table.rows`.
+    pub row: usize,
+    pub column: usize,
+    /// Byte range in the source, trimmed of spaces, separators and Markdown wrappers.
+    pub span: Span,
+    pub text: &'s str,
+}
+
+/// Every column of `table` whose header matches one of `aliases` (a table may hold both a
+/// `参数量` and a `训练细节` column that one rule reads).
+pub fn bound_columns(source: &str, table: &Table, aliases: &[String]) -> Vec<BoundColumn> {
+    if aliases.is_empty() {
+        return Vec::new();
+    }
+    let aliases: Vec<String> = aliases.iter().map(|a| normalize_key(a)).collect();
+    let mut bound = Vec::new();
+    for (index, cell) in table.header.cells.iter().enumerate() {
+        let header = normalize_key(&source[cell.span.clone()]);
+        if let Some(has_note) = aliases.iter().find_map(|a| header_match(&header, a)) {
+            let note = has_note.then(|| header_note(source, &cell.span)).flatten();
+            bound.push(BoundColumn { index, note });
+        }
+    }
+    bound
+}
+
+/// Whether the header matches the alias (the same rule as [`super::find_column`]), and if so
+/// whether a parenthetical follows it.
+fn header_match(header: &str, alias: &str) -> Option<bool> {
+    let rest = header.strip_prefix(alias)?.trim_start();
+    if rest.is_empty() {
+        Some(false)
+    } else {
+        rest.starts_with(['(', '[']).then_some(true)
+    }
+}
+
+/// The span inside the last `(…)`/`[…]`/`（…）` of a header cell, trimmed.
+fn header_note(source: &str, header: &Span) -> Option<Span> {
+    let text = &source[header.clone()];
+    let open = text.rfind(['(', '[', '（'])?;
+    let inner_start = open + text[open..].chars().next()?.len_utf8();
+    let close = text[inner_start..].find([')', ']', '）'])? + inner_start;
+    let inner = &text[inner_start..close];
+    let lead = inner.len() - inner.trim_start().len();
+    let start = header.start + inner_start + lead;
+    Some(start..start + inner.trim().len())
+}
+
+/// Every value of the rule's field in the bound columns of `table`, row by row.
+pub fn field_values<'s>(
+    source: &'s str,
+    table: &Table,
+    columns: &[BoundColumn],
+    spec: &FieldSpec<'_>,
+    mut each: impl FnMut(FieldValue<'s>),
+) {
+    for (row_index, row) in table.rows.iter().enumerate() {
+        for column in columns {
+            let Some(cell) = row.cells.get(column.index) else {
+                continue;
+            };
+            cell_fields(source, cell.span.clone(), spec, |span| {
+                each(FieldValue {
+                    row: row_index,
+                    column: column.index,
+                    text: &source[span.clone()],
+                    span,
+                })
+            });
+        }
+    }
+}
+
+/// Calls `each` with the span of every value of the rule's field in one cell: the whole cell
+/// when it has no known label, else each segment introduced by one of `spec.labels`.
+pub fn cell_fields(source: &str, cell: Span, spec: &FieldSpec<'_>, mut each: impl FnMut(Span)) {
+    let text = &source[cell.clone()];
+    let mut any_label = false;
+    // Start of the value of the rule's field that is still open, waiting for the next label.
+    let mut open: Option<usize> = None;
+    for (colon, mark) in text.match_indices([':', '：']) {
+        let Some((label_start, ours)) = label_before(text, colon, spec) else {
+            continue;
+        };
+        any_label = true;
+        if let Some(start) = open.take() {
+            emit(
+                source,
+                cell.start + start..cell.start + label_start,
+                &mut each,
+            );
+        }
+        if ours {
+            open = Some(colon + mark.len());
+        }
+    }
+    if let Some(start) = open {
+        emit(source, cell.start + start..cell.end, &mut each);
+    } else if !any_label {
+        emit(source, cell, &mut each);
+    }
+}
+
+fn emit(source: &str, span: Span, each: &mut impl FnMut(Span)) {
+    let span = trim_value(source, span);
+    if !span.is_empty() {
+        each(span);
+    }
+}
+
+/// The start of the known label that ends just before the colon at `colon` (spaces allowed
+/// between), and whether it is one of the rule's own labels. The longest label wins, so
+/// `训练数据` is not read as `数据`.
+fn label_before(text: &str, colon: usize, spec: &FieldSpec<'_>) -> Option<(usize, bool)> {
+    let before = text[..colon].trim_end_matches([' ', '\t', '\u{a0}']);
+    let ours = spec.labels.iter().map(|l| (l, true));
+    let theirs = spec.other_labels.iter().map(|l| (l, false));
+    ours.chain(theirs)
+        .filter(|(label, _)| ends_with_label(before, label))
+        .max_by_key(|(label, _)| label.len())
+        .map(|(label, ours)| (before.len() - label.len(), ours))
+}
+
+/// Case-insensitive (ASCII) suffix test. An ASCII label must not continue a word (`metadata:`
+/// is not `data:`), unless it starts a new capitalised word (`TokensCompute:`); a CJK label
+/// needs no boundary, since CJK text has no spaces (`…Tokens运算量：`).
+fn ends_with_label(before: &str, label: &str) -> bool {
+    if label.is_empty() || before.len() < label.len() {
+        return false;
+    }
+    let start = before.len() - label.len();
+    if !before.is_char_boundary(start) || !before[start..].eq_ignore_ascii_case(label) {
+        return false;
+    }
+    let first = before[start..].chars().next();
+    let prev = before[..start].chars().next_back();
+    match (first, prev) {
+        (_, None) => true,
+        (Some(f), Some(p)) if f.is_ascii_alphanumeric() => {
+            !p.is_ascii_alphanumeric() || (f.is_ascii_uppercase() && !p.is_ascii_uppercase())
+        }
+        _ => true,
+    }
+}
+
+/// Trims spaces, trailing list separators, `<br>` tags and a pair of Markdown wrappers
+/// (`**…**`, `` `…` ``) off a value, so the span is the value a reader sees.
+pub fn trim_value(source: &str, span: Span) -> Span {
+    let text = &source[span.clone()];
+    let mut t = text;
+    loop {
+        let before = t.len();
+        t = t.trim_matches(|c: char| c.is_whitespace() || c == '\u{200b}' || c == '\u{feff}');
+        t = t.trim_end_matches([';', '；', ',', '，', '、', '。']);
+        for tag in ["<br>", "<br/>", "<br />", "<BR>"] {
+            t = t.strip_suffix(tag).unwrap_or(t);
+            t = t.strip_prefix(tag).unwrap_or(t);
+        }
+        for wrapper in ["**", "__", "`", "*", "_"] {
+            if t.len() >= 2 * wrapper.len() && t.starts_with(wrapper) && t.ends_with(wrapper) {
+                t = &t[wrapper.len()..t.len() - wrapper.len()];
+                break;
+            }
+        }
+        if t.len() == before {
+            break;
+        }
+    }
+    let start = span.start + (t.as_ptr() as usize - text.as_ptr() as usize);
+    start..start + t.len()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::document::Document;
+
+    fn strings(list: &[&str]) -> Vec<String> {
+        list.iter().map(|s| s.to_string()).collect()
+    }
+
+    fn values(cell: &str, labels: &[&str], others: &[&str]) -> Vec<String> {
+        let (labels, others) = (strings(labels), strings(others));
+        let spec = FieldSpec {
+            columns: &[],
+            labels: &labels,
+            other_labels: &others,
+        };
+        let mut out = Vec::new();
+        cell_fields(cell, 0..cell.len(), &spec, |s| {
+            out.push(cell[s].to_string())
+        });
+        out
+    }
+
+    #[test]
+    fn labelled_sub_fields_are_split_by_label() {
+        let cell = "数据量：1.4 Trillion Tokens运算量：2048 A100*21天";
+        assert_eq!(values(cell, &["运算量"], &["数据量"]), ["2048 A100*21天"]);
+        assert_eq!(
+            values(cell, &["数据量"], &["运算量"]),
+            ["1.4 Trillion Tokens"]
+        );
+        assert_eq!(
+            values("Data: 1T; Compute: 8 A100*3h", &["compute"], &["data"]),
+            ["8 A100*3h"]
+        );
+        assert_eq!(
+            values("Data: 1T TokensCompute: 8 A100*3h", &["compute"], &["data"]),
+            ["8 A100*3h"]
+        );
+    }
+
+    #[test]
+    fn a_cell_without_labels_is_read_whole_and_others_only_skip() {
+        assert_eq!(
+            values(" 8 A100*3h ", &["运算量"], &["数据量"]),
+            ["8 A100*3h"]
+        );
+        assert!(values("数据量：1T", &["运算量"], &["数据量"]).is_empty());
+        assert!(values("运算量：/", &["运算量"], &[]) == ["/"]);
+        // A colon that follows no known label does not split the value.
+        assert_eq!(
+            values("运算量：see https://x.org", &["运算量"], &[]),
+            ["see https://x.org"]
+        );
+        assert_eq!(values("metadata: 7B", &["data"], &[]), ["metadata: 7B"]);
+    }
+
+    #[test]
+    fn values_are_trimmed_of_separators_and_wrappers() {
+        let text = " **8 A100*3天**；<br> ";
+        let span = trim_value(text, 0..text.len());
+        assert_eq!(&text[span], "8 A100*3天");
+        let text = "`7B`";
+        assert_eq!(&text[trim_value(text, 0..text.len())], "7B");
+        let text = "8 A100*";
+        assert_eq!(&text[trim_value(text, 0..text.len())], "8 A100*");
+    }
+
+    #[test]
+    fn columns_bind_by_alias_with_a_note() {
+        let source =
+            "| Model | Params (B) | 训练细节 | Size |\n|---|---|---|---|\n| a | 7 | x | y |\n";
+        let doc = Document::parse(source);
+        let bound = bound_columns(source, &doc.tables[0], &strings(&["params", "训练细节"]));
+        assert_eq!(bound.len(), 2);
+        assert_eq!(bound[0].index, 1);
+        assert_eq!(bound[0].note.clone().map(|n| &source[n]), Some("B"));
+        assert_eq!(bound[1].index, 2);
+        assert_eq!(bound[1].note, None);
+        assert!(bound_columns(source, &doc.tables[0], &strings(&["model_size"])).is_empty());
+    }
+}
