@@ -19,25 +19,25 @@ pub struct Record {
     pub normalized: Map<String, Value>,
 }
 
-/// A function that adds normalized values for one row.
-pub type Normalizer = dyn Fn(&Document<'_>, usize, usize, &mut Map<String, Value>);
+/// A function that adds normalized values to the rows of one table (by row index).
+pub type Normalizer = dyn Fn(&Document<'_>, usize, &mut [Map<String, Value>]);
 
 /// The records of every table row of a document.
 pub fn records(path: &str, doc: &Document<'_>, normalizers: &[&Normalizer]) -> Vec<Record> {
     let mut out = Vec::new();
     for (t, table) in doc.tables.iter().enumerate() {
         let headers = header_names(doc, t);
-        for (r, row) in table.rows.iter().enumerate() {
+        let mut normalized = vec![Map::new(); table.rows.len()];
+        for normalize in normalizers {
+            normalize(doc, t, &mut normalized);
+        }
+        for (row, normalized) in table.rows.iter().zip(normalized) {
             let mut fields = Map::new();
             for (name, cell) in headers.iter().zip(&row.cells) {
                 fields.insert(
                     name.clone(),
                     Value::String(doc.text(&cell.span).to_string()),
                 );
-            }
-            let mut normalized = Map::new();
-            for normalize in normalizers {
-                normalize(doc, t, r, &mut normalized);
             }
             out.push(Record {
                 path: path.to_string(),

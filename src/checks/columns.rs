@@ -49,17 +49,22 @@ pub fn find_column(source: &str, table: &Table, aliases: &[String]) -> Option<us
 }
 
 /// A header as compared with aliases: `Model_name` reads as `model name`.
-fn normalize_header(text: &str) -> String {
+pub(crate) fn normalize_header(text: &str) -> String {
     normalize_key(&text.replace('_', " "))
 }
 
 fn header_matches(header: &str, alias: &str) -> bool {
-    match header.strip_prefix(alias) {
-        Some(rest) => {
-            let rest = rest.trim_start();
-            rest.is_empty() || rest.starts_with('(') || rest.starts_with('[')
-        }
-        None => false,
+    header_match(header, alias).is_some()
+}
+
+/// Whether a normalized header matches a normalized alias, and if so whether a parenthetical
+/// follows it (`Params (B)`: `Some(true)`).
+pub(crate) fn header_match(header: &str, alias: &str) -> Option<bool> {
+    let rest = header.strip_prefix(alias)?.trim_start();
+    if rest.is_empty() {
+        Some(false)
+    } else {
+        rest.starts_with(['(', '[']).then_some(true)
     }
 }
 

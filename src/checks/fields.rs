@@ -6,7 +6,7 @@
 //! with labels is read only where one of the rule's labels introduces a value, up to the next
 //! known label. Everything is a byte range of the source, so findings point at the sub-field.
 
-use super::text::normalize_key;
+use super::columns::{header_match, normalize_header};
 use crate::document::{Span, Table};
 
 /// Which columns and sub-fields a field rule reads. Borrowed from the rule's settings.
@@ -46,27 +46,16 @@ pub fn bound_columns(source: &str, table: &Table, aliases: &[String]) -> Vec<Bou
     if aliases.is_empty() {
         return Vec::new();
     }
-    let aliases: Vec<String> = aliases.iter().map(|a| normalize_key(a)).collect();
+    let aliases: Vec<String> = aliases.iter().map(|a| normalize_header(a)).collect();
     let mut bound = Vec::new();
     for (index, cell) in table.header.cells.iter().enumerate() {
-        let header = normalize_key(&source[cell.span.clone()]);
+        let header = normalize_header(&source[cell.span.clone()]);
         if let Some(has_note) = aliases.iter().find_map(|a| header_match(&header, a)) {
             let note = has_note.then(|| header_note(source, &cell.span)).flatten();
             bound.push(BoundColumn { index, note });
         }
     }
     bound
-}
-
-/// Whether the header matches the alias (the same rule as [`super::find_column`]), and if so
-/// whether a parenthetical follows it.
-fn header_match(header: &str, alias: &str) -> Option<bool> {
-    let rest = header.strip_prefix(alias)?.trim_start();
-    if rest.is_empty() {
-        Some(false)
-    } else {
-        rest.starts_with(['(', '[']).then_some(true)
-    }
 }
 
 /// The span inside the last `(…)`/`[…]`/`（…）` of a header cell, trimmed.

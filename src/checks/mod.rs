@@ -160,5 +160,13 @@ pub fn build(spec: &CheckSpec) -> Box<dyn Check> {
 /// The normalizers `extract` runs on every row: one per field kind that has normalized values.
 /// Each is built from the settings of the built-in rule of that kind.
 pub fn normalizers() -> Vec<Box<crate::extract::Normalizer>> {
-    Vec::new()
+    let mut out: Vec<Box<crate::extract::Normalizer>> = Vec::new();
+    for spec in crate::rules::builtin_specs() {
+        match spec.check {
+            CheckSpec::MalformedCompute(settings) => out.push(compute::normalizer(settings)),
+            CheckSpec::MalformedQuantity(settings) => out.push(quantity::normalizer(settings)),
+            _ => {}
+        }
+    }
+    out
 }

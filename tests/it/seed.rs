@@ -127,3 +127,46 @@ fn the_safe_fix_for_glued_urls_yields_two_working_links() {
     let again = engine::lint("a.md".into(), Arc::new(fixed), &rules);
     assert!(again.diagnostics.iter().all(|d| d.rule.name != "glued-url"));
 }
+
+#[test]
+fn extract_normalizes_compute_and_parameter_counts() {
+    let output = survey_lint()
+        .args(["extract", "--format", "json", SEED])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    let records: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let by_name = |name: &str| {
+        records
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["fields"]["模型名称"] == name)
+            .unwrap_or_else(|| panic!("no record for {name}"))
+            .clone()
+    };
+    let hours = |name: &str| by_name(name)["normalized"]["compute"]["accelerator_hours"].as_f64();
+    let accelerator = |name: &str| by_name(name)["normalized"]["compute"]["accelerator"].clone();
+    assert_eq!(hours("LLaMa"), Some(1_032_192.0));
+    assert_eq!(hours("Alpaca"), Some(24.0));
+    assert_eq!(hours("Alpaca-Lora"), Some(24.0));
+    assert_eq!(accelerator("Alpaca-Lora"), "RTX 4090");
+    assert_eq!(hours("BLOOM"), Some(967_680.0));
+    assert_eq!(accelerator("BLOOM"), "A100");
+    assert_eq!(
+        by_name("LLaMa")["normalized"]["parameters"],
+        serde_json::json!([7e9, 13e9, 33e9, 65e9])
+    );
+    assert_eq!(records.as_array().unwrap().len(), 11, "one record per row");
+
+    let csv = survey_lint()
+        .args(["extract", "--format", "csv", SEED])
+        .output()
+        .unwrap();
+    let csv = String::from_utf8(csv.stdout).unwrap();
+    assert!(
+        csv.starts_with("path,table,line,模型名称,模型架构,参数量,"),
+        "{csv}"
+    );
+    assert_eq!(csv.lines().count(), 12);
+}
