@@ -789,6 +789,31 @@ fn data(text: &str, error: &ComputeError<'_>) -> serde_json::Value {
     data
 }
 
+/// For `extract`: each row's compute value, parsed and normalized to accelerator-hours.
+pub fn normalizer(settings: ComputeSettings) -> Box<crate::extract::Normalizer> {
+    Box::new(move |doc, table, rows| {
+        let check = MalformedCompute::new(&settings);
+        let spec = check.spec();
+        let table = &doc.tables[table];
+        let columns = bound_columns(doc.source, table, spec.columns);
+        field_values(doc.source, table, &columns, &spec, |field| {
+            let Ok(compute) = parse_compute(field.text, &settings) else {
+                return;
+            };
+            rows[field.row].insert(
+                "compute".into(),
+                serde_json::json!({
+                    "text": field.text,
+                    "count": compute.count,
+                    "accelerator": compute.accelerator,
+                    "hours": compute.hours,
+                    "accelerator_hours": compute.accelerator_hours(),
+                }),
+            );
+        });
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1072,29 +1097,4 @@ mod tests {
             let _ = findings(&md);
         }
     }
-}
-
-/// For `extract`: each row's compute value, parsed and normalized to accelerator-hours.
-pub fn normalizer(settings: ComputeSettings) -> Box<crate::extract::Normalizer> {
-    Box::new(move |doc, table, rows| {
-        let check = MalformedCompute::new(&settings);
-        let spec = check.spec();
-        let table = &doc.tables[table];
-        let columns = bound_columns(doc.source, table, spec.columns);
-        field_values(doc.source, table, &columns, &spec, |field| {
-            let Ok(compute) = parse_compute(field.text, &settings) else {
-                return;
-            };
-            rows[field.row].insert(
-                "compute".into(),
-                serde_json::json!({
-                    "text": field.text,
-                    "count": compute.count,
-                    "accelerator": compute.accelerator,
-                    "hours": compute.hours,
-                    "accelerator_hours": compute.accelerator_hours(),
-                }),
-            );
-        });
-    })
 }

@@ -552,6 +552,25 @@ fn malformed(
     }
 }
 
+/// For `extract`: each row's parameter counts as numbers (`7B/13B` → `[7e9, 1.3e10]`).
+pub fn normalizer(settings: QuantitySettings) -> Box<crate::extract::Normalizer> {
+    Box::new(move |doc, table, rows| {
+        let table = &doc.tables[table];
+        let columns = bound_columns(doc.source, table, &settings.parameter_columns);
+        let spec = FieldSpec {
+            columns: &[],
+            labels: &settings.labels,
+            other_labels: &settings.other_labels,
+        };
+        field_values(doc.source, table, &columns, &spec, |field| {
+            let counts = parameter_counts(field.text, &settings);
+            if !counts.is_empty() {
+                rows[field.row].insert("parameters".into(), serde_json::json!(counts));
+            }
+        });
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -761,23 +780,4 @@ mod tests {
             let _ = findings(&md);
         }
     }
-}
-
-/// For `extract`: each row's parameter counts as numbers (`7B/13B` → `[7e9, 1.3e10]`).
-pub fn normalizer(settings: QuantitySettings) -> Box<crate::extract::Normalizer> {
-    Box::new(move |doc, table, rows| {
-        let table = &doc.tables[table];
-        let columns = bound_columns(doc.source, table, &settings.parameter_columns);
-        let spec = FieldSpec {
-            columns: &[],
-            labels: &settings.labels,
-            other_labels: &settings.other_labels,
-        };
-        field_values(doc.source, table, &columns, &spec, |field| {
-            let counts = parameter_counts(field.text, &settings);
-            if !counts.is_empty() {
-                rows[field.row].insert("parameters".into(), serde_json::json!(counts));
-            }
-        });
-    })
 }
