@@ -8,25 +8,33 @@ pub struct MalformedUrl;
 impl Check for MalformedUrl {
     fn check(&self, doc: &Document<'_>, out: &mut Vec<Finding>) {
         for link in &doc.links {
-            for url in doc.meant_urls(link) {
+            let urls = doc.meant_urls(link);
+            // Link syntax that did not parse explains every odd part of the link: one finding.
+            if urls.iter().any(|u| u.join == Join::BrokenLink) {
+                out.push(
+                    Finding::new(
+                        link.span.clone(),
+                        "Markdown link syntax did not parse: `](` stands inside a URL",
+                    )
+                    .url(doc.text(&link.span))
+                    .label(if link.kind == LinkKind::Bare {
+                        "rendered as plain text"
+                    } else {
+                        "the target is itself a Markdown link"
+                    })
+                    .help("close the link: `[text](url)` needs its `)`, and its target must be one URL"),
+                );
+                continue;
+            }
+            for url in urls {
                 let text = doc.text(&url.span);
-                if url.join == Join::BrokenLink {
-                    out.push(
-                        Finding::new(
-                            link.span.clone(),
-                            "Markdown link syntax did not parse: `](` stands inside a bare URL",
-                        )
-                        .label("rendered as plain text")
-                        .help("close the link: `[text](url)` needs its `)` (and `]`)"),
-                    );
-                    continue;
-                }
                 if let Some(problem) = problem(text, link.kind) {
                     out.push(
                         Finding::new(
                             url.span.clone(),
                             format!("`{text}` is not a valid URL: {problem}"),
                         )
+                        .url(text)
                         .label("not a valid URL")
                         .help("correct the address; relative links must not contain `://`"),
                     );
