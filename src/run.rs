@@ -344,11 +344,16 @@ fn exit_status(outcome: &Outcome, deny_warnings: bool) -> ExitStatus {
 
 fn rules_table(specs: &[RuleSpec]) -> String {
     let name_width = specs.iter().map(|s| s.name.len()).max().unwrap_or(4);
-    let mut out = String::new();
+    let mut specs: Vec<&RuleSpec> = specs.iter().collect();
+    specs.sort_by(|a, b| a.code.cmp(&b.code));
+    let mut out = format!("{:<6} {:<name_width$} {:<7} summary\n", "code", "name", "default");
     for spec in specs {
         out.push_str(&format!(
             "{:<6} {:<name_width$} {:<7} {}\n",
-            spec.code, spec.name, spec.severity, spec.summary
+            spec.code,
+            spec.name,
+            spec.severity.as_str(),
+            spec.summary
         ));
     }
     out
