@@ -276,8 +276,9 @@ fn judge_error(error: &reqwest::Error) -> Hop {
             Some(other @ LookupFailed::Other(_)) => return retry(other.to_string()),
             None => {}
         }
-        let io_kind = cause.downcast_ref::<std::io::Error>().map(|e| e.kind());
-        invalid_data |= io_kind == Some(std::io::ErrorKind::InvalidData);
+        invalid_data |= cause
+            .downcast_ref::<std::io::Error>()
+            .is_some_and(has_invalid_data);
         source = cause.source();
     }
     let text = error_chain(error);
@@ -292,6 +293,20 @@ fn judge_error(error: &reqwest::Error) -> Hop {
     } else {
         retry(text)
     }
+}
+
+/// Whether `error` or an `io::Error` it wraps has kind `InvalidData`. The wrapped ones must be
+/// looked for by hand: hyper-rustls wraps rustls' `InvalidData` error in `io::Error::other`,
+/// and `io::Error::source` skips the error it wraps.
+fn has_invalid_data(error: &std::io::Error) -> bool {
+    let mut current = Some(error);
+    while let Some(io) = current {
+        if io.kind() == std::io::ErrorKind::InvalidData {
+            return true;
+        }
+        current = io.get_ref().and_then(|inner| inner.downcast_ref());
+    }
+    false
 }
 
 /// An error and its causes on one line, without the repetitions wrappers tend to add.
