@@ -581,3 +581,45 @@ mod cache {
         assert_eq!(server.hit_count(), 2);
     }
 }
+
+/// The timing figure for the report: 1,000 unique URLs over 10 loopback hosts answering after
+/// 50 ms. Run with `cargo test --release --test it -- --ignored --nocapture links_farm`.
+#[test]
+#[ignore = "a measurement, not a check: run it in release mode"]
+fn links_farm() {
+    const HOSTS: usize = 10;
+    const PER_HOST: usize = 100;
+    const DELAY: Duration = Duration::from_millis(50);
+    let servers: Vec<Server> = (1..=HOSTS)
+        .map(|i| {
+            Server::start(&format!("127.0.0.{i}"), |_, _| {
+                Reply::status(200).after(DELAY)
+            })
+        })
+        .collect();
+    let urls: Vec<String> = servers
+        .iter()
+        .flat_map(|s| (0..PER_HOST).map(move |j| s.url(&format!("/paper/{j}"))))
+        .collect();
+    for max_concurrency in [LinkConfig::default().max_concurrency, HOSTS * 8] {
+        let config = LinkConfig {
+            max_concurrency,
+            ..loopback()
+        };
+        let per_host = config.max_per_host;
+        let started = Instant::now();
+        let verdicts = check(&urls, &config);
+        let elapsed = started.elapsed();
+        assert!(verdicts.values().all(|v| *v == Verdict::Alive));
+        let host_bound = DELAY.mul_f64((PER_HOST as f64 / per_host as f64).ceil());
+        let run_bound = DELAY.mul_f64((urls.len() as f64 / max_concurrency as f64).ceil());
+        let busiest = servers.iter().map(Server::max_in_flight).max().unwrap_or(0);
+        println!(
+            "{} URLs, {HOSTS} hosts, max_per_host {per_host}, max_concurrency {max_concurrency}: \
+             {elapsed:?} (per-host bound {host_bound:?}, run-wide bound {run_bound:?}, \
+             at most {busiest} in flight on one host)",
+            urls.len()
+        );
+        assert!(busiest <= per_host);
+    }
+}
