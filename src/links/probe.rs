@@ -35,34 +35,48 @@ pub struct Shared {
 pub struct HostState {
     permits: Semaphore,
     /// Set from `Retry-After`: no request to this host before then, for any of its URLs.
-    not_before: Mutex<Option<Instant>>,
+    pause: Mutex<Option<Pause>>,
     /// The host answered HEAD with 405/501: go straight to GET for its other URLs.
     head_refused: AtomicBool,
+}
+
+#[derive(Clone)]
+struct Pause {
+    until: Instant,
+    /// The answer that asked for it, e.g. "429 Too Many Requests".
+    status: String,
 }
 
 impl HostState {
     fn new(max_per_host: usize) -> HostState {
         HostState {
             permits: Semaphore::new(max_per_host.max(1)),
-            not_before: Mutex::new(None),
+            pause: Mutex::new(None),
             head_refused: AtomicBool::new(false),
         }
     }
 
-    /// Defers every request to this host until `until`.
-    pub fn defer_until(&self, until: Instant) {
-        if let Ok(mut not_before) = self.not_before.lock() {
-            *not_before = Some(not_before.map_or(until, |t| t.max(until)));
+    fn pause_until(&self, until: Instant, status: String) {
+        if let Ok(mut pause) = self.pause.lock()
+            && pause.as_ref().is_none_or(|p| p.until < until)
+        {
+            *pause = Some(Pause { until, status });
         }
     }
 
-    /// Sleeps, holding no permit, until the host may be asked again.
-    async fn ready(&self) {
+    /// Sleeps until the host may be asked again, or says why it will not be before `deadline`.
+    async fn ready(&self, deadline: Instant) -> Result<(), String> {
         loop {
-            let until = self.not_before.lock().ok().and_then(|t| *t);
-            match until {
-                Some(until) if until > Instant::now() => tokio::time::sleep_until(until).await,
-                _ => return,
+            let pause = self.pause.lock().ok().and_then(|p| p.clone());
+            match pause {
+                Some(p) if p.until >= deadline => {
+                    return Err(format!(
+                        "{}: the host asked for a pause beyond the time budget",
+                        p.status
+                    ));
+                }
+                Some(p) if p.until > Instant::now() => tokio::time::sleep_until(p.until).await,
+                _ => return Ok(()),
             }
         }
     }
@@ -121,7 +135,7 @@ pub async fn hop(shared: &Shared, url: &Url) -> Hop {
     )
     .await;
     let answer = match first {
-        Ok(head) if !get_only && head_refused(head.status) => {
+        Ok(head) if !get_only && head_refused(&head) => {
             if matches!(head.status.as_u16(), 405 | 501) {
                 host.head_refused.store(true, Ordering::Relaxed);
             }
@@ -131,15 +145,26 @@ pub async fn hop(shared: &Shared, url: &Url) -> Hop {
     };
     match answer {
         Ok(answer) => judge_answer(&answer, url, &shared.config),
-        Err(error) => judge_error(&error),
+        Err(Failure::Http(error)) => judge_error(&error),
+        Err(Failure::HostPaused(reason)) => unreachable(reason),
     }
 }
 
+/// Why a request got no answer.
+enum Failure {
+    Http(reqwest::Error),
+    /// Another URL's `Retry-After` paused the host past the run's deadline.
+    HostPaused(String),
+}
+
 /// HEAD is often unimplemented or answered wrongly (405, 403, 400, even 404 or 500); only a
-/// GET answer is believed for a failure. A 429 is the same whatever the method.
-fn head_refused(status: StatusCode) -> bool {
+/// GET answer is believed for a failure. A 429, or any "come back later" (`Retry-After`),
+/// means the same whatever the method.
+fn head_refused(head: &Answer) -> bool {
+    let status = head.status;
     (status.is_client_error() || status.is_server_error())
         && status != StatusCode::TOO_MANY_REQUESTS
+        && !head.headers.contains_key(RETRY_AFTER)
 }
 
 async fn send(
@@ -147,10 +172,13 @@ async fn send(
     host: &HostState,
     url: &Url,
     method: Method,
-) -> Result<Answer, reqwest::Error> {
-    host.ready().await;
+) -> Result<Answer, Failure> {
     // Host permit first: a request waiting for a busy host must not hold one of the run's.
+    // A paused host is waited for holding its own permit only; it takes no requests anyway.
     let _host_permit = host.permits.acquire().await.ok();
+    host.ready(shared.deadline)
+        .await
+        .map_err(Failure::HostPaused)?;
     let _run_permit = shared.global.acquire().await.ok();
     let is_get = method == Method::GET;
     let mut request = shared
@@ -162,9 +190,16 @@ async fn send(
     if let Some(token) = credentials_for(url, shared.github_token.as_deref()) {
         request = request.header(AUTHORIZATION, token);
     }
-    let mut response = request.send().await?;
+    let mut response = request.send().await.map_err(Failure::Http)?;
     let status = response.status();
     let headers = std::mem::take(response.headers_mut());
+    if matches!(status.as_u16(), 429 | 503)
+        && let Some(delay) = retry_after(&headers, SystemTime::now())
+        && let Some(until) = Instant::now().checked_add(delay)
+    {
+        // Paused while the permit is still held, so no other URL of the host slips in.
+        host.pause_until(until, status_text(status.as_u16()));
+    }
     let mut body_prefix = Vec::new();
     if is_get && !status.is_success() && !status.is_redirection() {
         // Only a refusal's body can tell a bot wall from a plain 403.

@@ -149,7 +149,7 @@ async fn follow(shared: &Shared, start: Url) -> Verdict {
                 attempt = 0;
             }
             Hop::Retry { reason, after } => {
-                let delay = match retry_delay(shared, &current, attempt, after) {
+                let delay = match retry_delay(shared, attempt, after) {
                     Ok(delay) => delay,
                     Err(why) => return chain.conclude(unreachable(&format!("{reason}{why}"))),
                 };
@@ -163,7 +163,6 @@ async fn follow(shared: &Shared, start: Url) -> Verdict {
 /// How long to wait before trying `url` again, or why not to.
 fn retry_delay(
     shared: &Shared,
-    url: &Url,
     attempt: u32,
     retry_after: Option<Duration>,
 ) -> Result<Duration, String> {
@@ -177,13 +176,7 @@ fn retry_delay(
     let delay = retry_after.unwrap_or_else(|| backoff(shared.config.retry_backoff.0, attempt));
     let resume = Instant::now().checked_add(delay);
     match resume {
-        Some(resume) if resume < shared.deadline => {
-            if retry_after.is_some() {
-                // The host asked for a pause: it applies to all of its URLs, not just this one.
-                shared.host(url).defer_until(resume);
-            }
-            Ok(delay)
-        }
+        Some(resume) if resume < shared.deadline => Ok(delay),
         _ => Err(format!(
             " (retry in {}s would pass the time budget)",
             delay.as_secs()

@@ -156,6 +156,64 @@ fn retry_after_is_honoured() {
 }
 
 #[test]
+fn retry_after_pauses_every_url_of_the_host() {
+    let server = Server::start("127.0.0.1", |_, index| match index {
+        0 => Reply::status(503).header("retry-after", "1"),
+        _ => Reply::status(200),
+    });
+    let urls: Vec<String> = (0..4).map(|i| server.url(&format!("/p{i}"))).collect();
+    let config = LinkConfig {
+        max_per_host: 1,
+        ..loopback()
+    };
+    let verdicts = check(&urls, &config);
+    assert!(
+        verdicts.values().all(|v| *v == Verdict::Alive),
+        "{verdicts:?}"
+    );
+    let hits = server.hits();
+    assert_eq!(hits.len(), 5, "no GET after a HEAD that says Retry-After");
+    for hit in &hits[1..] {
+        let waited = hit.at.duration_since(hits[0].at);
+        assert!(
+            waited >= Duration::from_secs(1),
+            "{} after {waited:?}",
+            hit.path
+        );
+    }
+}
+
+#[test]
+fn a_deferred_url_does_not_hold_up_other_hosts() {
+    let busy = Server::start("127.0.0.1", |_, index| match index {
+        0 => Reply::status(429).header("retry-after", "1"),
+        _ => Reply::status(200),
+    });
+    let free = Server::start("127.0.0.2", |_, _| Reply::status(200));
+    let mut urls = vec![busy.url("/ok")];
+    urls.extend((0..5).map(|i| free.url(&format!("/ok?{i}"))));
+    // One request at a time overall: a deferred URL holding it would stall everything.
+    let config = LinkConfig {
+        max_concurrency: 1,
+        ..loopback()
+    };
+    let verdicts = check(&urls, &config);
+    assert!(
+        verdicts.values().all(|v| *v == Verdict::Alive),
+        "{verdicts:?}"
+    );
+    let busy_hits = busy.hits();
+    assert_eq!(busy_hits.len(), 2);
+    for hit in free.hits() {
+        assert!(
+            hit.at < busy_hits[1].at,
+            "{} waited for the deferred URL",
+            hit.path
+        );
+    }
+}
+
+#[test]
 fn retry_after_beyond_the_budget_gives_up_at_once() {
     let server = Server::start("127.0.0.1", |_, _| {
         Reply::status(429).header("retry-after", "3600")
