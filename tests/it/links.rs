@@ -549,6 +549,15 @@ fn config_reads_every_key_and_rejects_mistakes() {
     }
 }
 
+#[test]
+fn token_is_not_printed() {
+    let options = CheckOptions {
+        github_token: Some("ghp_sekrit".into()),
+        ..CheckOptions::default()
+    };
+    assert!(!format!("{options:?}").contains("sekrit"));
+}
+
 mod cache {
     use super::*;
 
@@ -623,6 +632,28 @@ mod cache {
             &no_cache(),
         );
         assert!(!other.path().join("links.json").exists());
+    }
+
+    #[test]
+    fn parallel_runs_leave_a_valid_cache() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let server = Server::start("127.0.0.1", |_, _| Reply::status(200));
+        std::thread::scope(|scope| {
+            for run in 0..4 {
+                let (dir, server) = (dir.path(), &server);
+                scope.spawn(move || {
+                    let urls: Vec<String> = (0..20)
+                        .map(|i| server.url(&format!("/r{run}/{i}")))
+                        .collect();
+                    check_urls(&urls, &cached(dir), &with_cache())
+                });
+            }
+        });
+        let text = std::fs::read_to_string(dir.path().join("links.json")).expect("cache");
+        let json: serde_json::Value = serde_json::from_str(&text).expect("valid JSON");
+        assert!(json["entries"].as_object().is_some_and(|e| e.len() >= 20));
+        let leftovers = std::fs::read_dir(dir.path()).expect("dir").count();
+        assert_eq!(leftovers, 1, "no temporary files left behind");
     }
 
     #[test]
