@@ -31,6 +31,8 @@ pub struct Cache {
     path: PathBuf,
     max_age: Duration,
     entries: HashMap<String, Entry>,
+    /// Whether this run added anything; a run served wholly from the cache writes nothing.
+    changed: bool,
 }
 
 /// The default folder: `<user cache dir>/survey-lint`.
@@ -54,13 +56,16 @@ impl Cache {
             path,
             max_age,
             entries,
+            changed: false,
         }
     }
 
     /// The cached verdict for a normalized URL, if it is young enough.
     pub fn get(&self, url: &str) -> Option<Verdict> {
         let entry = self.entries.get(url)?;
-        is_fresh(entry.checked_at, now_secs(), self.max_age).then(|| entry.verdict.clone())
+        let usable =
+            is_fresh(entry.checked_at, now_secs(), self.max_age) && is_cacheable(&entry.verdict);
+        usable.then(|| entry.verdict.clone())
     }
 
     /// Records a verdict of this run; uncertain and skipped ones are not kept.
@@ -71,12 +76,16 @@ impl Cache {
                 verdict: verdict.clone(),
             };
             self.entries.insert(url.to_string(), entry);
+            self.changed = true;
         }
     }
 
     /// Writes the cache back. Entries written meanwhile by a parallel run are merged in (ours
     /// win), and expired ones are dropped so the file does not grow forever.
     pub fn save(mut self) -> Result<(), String> {
+        if !self.changed {
+            return Ok(());
+        }
         if let Ok(theirs) = read_entries(&self.path) {
             for (url, entry) in theirs {
                 self.entries.entry(url).or_insert(entry);

@@ -160,6 +160,9 @@ fn prepare(given: &str, config: &LinkConfig) -> Result<Url, Verdict> {
     if !matches!(url.scheme(), "http" | "https") {
         return Err(skipped(format!("not an http(s) URL ({}:)", url.scheme())));
     }
+    // IP literals are judged here already, so that a verdict cached under a laxer policy is
+    // not served for them; names are judged when resolved, at every hop.
+    policy::check_host(&url, &config.allow_private).map_err(|b| skipped(b.to_string()))?;
     url.set_fragment(None);
     Ok(url)
 }
