@@ -200,22 +200,31 @@ async fn send(
         // Paused while the permit is still held, so no other URL of the host slips in.
         host.pause_until(until, status_text(status.as_u16()));
     }
-    let mut body_prefix = Vec::new();
-    if is_get && !status.is_success() && !status.is_redirection() {
-        // Only a refusal's body can tell a bot wall from a plain 403.
-        while body_prefix.len() < BODY_PREFIX_LIMIT {
-            match response.chunk().await {
-                Ok(Some(chunk)) => body_prefix.extend_from_slice(&chunk),
-                Ok(None) | Err(_) => break,
-            }
-        }
-        body_prefix.truncate(BODY_PREFIX_LIMIT);
-    }
+    // Only a refusal's body can tell a bot wall from a plain 403; any other body is left
+    // unread, and dropping the response closes the connection.
+    let body_prefix = if is_get && !status.is_success() && !status.is_redirection() {
+        read_prefix(&mut response).await
+    } else {
+        Vec::new()
+    };
     Ok(Answer {
         status,
         headers,
         body_prefix,
     })
+}
+
+/// At most [`BODY_PREFIX_LIMIT`] bytes of the body; a read error ends it early.
+async fn read_prefix(response: &mut reqwest::Response) -> Vec<u8> {
+    let mut prefix = Vec::new();
+    while prefix.len() < BODY_PREFIX_LIMIT {
+        match response.chunk().await {
+            Ok(Some(chunk)) => prefix.extend_from_slice(&chunk),
+            Ok(None) | Err(_) => break,
+        }
+    }
+    prefix.truncate(BODY_PREFIX_LIMIT);
+    prefix
 }
 
 fn judge_answer(answer: &Answer, url: &Url, config: &LinkConfig) -> Hop {
