@@ -8,6 +8,7 @@ use super::config::AllowPrivate;
 use reqwest::dns::{Addrs, Name, Resolve, Resolving};
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use url::{Host, Url};
 
 /// Why an address is not public, or `None` when it is.
@@ -96,11 +97,14 @@ pub fn check_host(url: &Url, allow: &AllowPrivate) -> Result<(), Blocked> {
     }
 }
 
+/// The reason of a dead link whose host name does not exist.
+pub const NO_SUCH_HOST: &str = "no such host";
+
 /// A DNS failure, sorted into "the name does not exist" (a dead link) and anything else
 /// (no network, a server failure: unknown).
 #[derive(Debug, thiserror::Error)]
 pub enum LookupFailed {
-    #[error("no such host")]
+    #[error("{NO_SUCH_HOST}")]
     NoSuchHost,
     #[error("DNS lookup failed: {0}")]
     Other(String),
@@ -132,17 +136,25 @@ impl LookupFailed {
 /// left, the lookup fails with [`Blocked`], so the connection is never attempted.
 pub struct PolicyResolver {
     pub allow: Arc<AllowPrivate>,
+    /// Set once any name resolves to a public address: proof that DNS really answers, without
+    /// which "no such host" may only mean "no network" (some sandboxes and containers answer
+    /// every name with EAI_NONAME).
+    pub resolved_public: Arc<AtomicBool>,
 }
 
 impl Resolve for PolicyResolver {
     fn resolve(&self, name: Name) -> Resolving {
         let allow = Arc::clone(&self.allow);
+        let resolved_public = Arc::clone(&self.resolved_public);
         let host = name.as_str().to_string();
         Box::pin(async move {
             let found: Vec<SocketAddr> = tokio::net::lookup_host((host.as_str(), 0))
                 .await
                 .map_err(|e| LookupFailed::from_io(&e))?
                 .collect();
+            if found.iter().any(|addr| non_public(addr.ip()).is_none()) {
+                resolved_public.store(true, Ordering::Relaxed);
+            }
             let (allowed, refused): (Vec<_>, Vec<_>) = found
                 .into_iter()
                 .map(|addr| (addr, check_ip(addr.ip(), &allow)))

@@ -5,7 +5,7 @@
 use super::Verdict;
 use super::config::{AllowPrivate, LinkConfig};
 use super::credentials::credentials_for;
-use super::policy::{Blocked, LookupFailed};
+use super::policy::{Blocked, LookupFailed, NO_SUCH_HOST};
 use reqwest::header::{ACCEPT_ENCODING, AUTHORIZATION, HeaderMap, LOCATION, RETRY_AFTER};
 use reqwest::{Client, Method, StatusCode};
 use std::collections::HashMap;
@@ -23,6 +23,8 @@ const BODY_PREFIX_LIMIT: usize = 64 * 1024;
 /// What all checks of one run share.
 pub struct Shared {
     pub client: Client,
+    /// See [`super::policy::PolicyResolver::resolved_public`].
+    pub resolved_public: Arc<AtomicBool>,
     pub config: LinkConfig,
     pub allow: Arc<AllowPrivate>,
     pub github_token: Option<String>,
@@ -314,7 +316,7 @@ fn judge_error(error: &reqwest::Error) -> Hop {
         match cause.downcast_ref::<LookupFailed>() {
             Some(LookupFailed::NoSuchHost) => {
                 return Hop::Final(Verdict::Dead {
-                    reason: "no such host".to_string(),
+                    reason: NO_SUCH_HOST.to_string(),
                 });
             }
             Some(other @ LookupFailed::Other(_)) => return retry(other.to_string()),

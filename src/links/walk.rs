@@ -3,12 +3,13 @@
 //! A task waiting to retry sleeps holding no permit, so other URLs and hosts go on.
 
 use super::config::LinkConfig;
-use super::policy::{PolicyResolver, check_host};
+use super::policy::{NO_SUCH_HOST, PolicyResolver, check_host};
 use super::probe::{Hop, Shared};
 use super::{CheckOptions, Verdict, unreachable};
 use indicatif::{ProgressBar, ProgressStyle};
 use std::collections::HashMap;
 use std::io::IsTerminal;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio::sync::Semaphore;
@@ -79,11 +80,31 @@ async fn check_on_runtime(
         bar.inc(1);
     }
     bar.finish_and_clear();
+    if !shared.resolved_public.load(Ordering::Relaxed) {
+        doubt_missing_hosts(&mut verdicts);
+    }
     verdicts
+}
+
+/// When no name of the run resolved to a public address, "no such host" cannot be told from
+/// "no DNS at all" (an offline machine, a sandbox that answers every name with EAI_NONAME):
+/// such links are unknown, not dead. A run with one link, to a host that really is gone,
+/// then reports it unreachable; a false "dead" that fails CI offline would be worse.
+fn doubt_missing_hosts(verdicts: &mut HashMap<String, Verdict>) {
+    for verdict in verdicts.values_mut() {
+        if let Verdict::Dead { reason } = verdict
+            && reason.starts_with(NO_SUCH_HOST)
+        {
+            *verdict = unreachable(&format!(
+                "{reason}, and no other host name resolved either: is the network down?"
+            ));
+        }
+    }
 }
 
 fn shared_state(config: &LinkConfig, options: &CheckOptions) -> reqwest::Result<Shared> {
     let allow = Arc::new(config.allow_private.clone());
+    let resolved_public = Arc::new(AtomicBool::new(false));
     let request_timeout = config.request_timeout.0;
     let client = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
@@ -91,6 +112,7 @@ fn shared_state(config: &LinkConfig, options: &CheckOptions) -> reqwest::Result<
         .no_proxy()
         .dns_resolver(PolicyResolver {
             allow: Arc::clone(&allow),
+            resolved_public: Arc::clone(&resolved_public),
         })
         .connect_timeout(request_timeout.min(Duration::from_secs(10)))
         .user_agent(config.user_agent.as_str())
@@ -98,6 +120,7 @@ fn shared_state(config: &LinkConfig, options: &CheckOptions) -> reqwest::Result<
         .build()?;
     Ok(Shared {
         client,
+        resolved_public,
         config: config.clone(),
         allow,
         github_token: options.github_token.clone(),
@@ -297,6 +320,22 @@ mod tests {
             assert!(chain.push(url(&format!("http://a/{i}")), true, 3).is_ok());
         }
         assert!(chain.push(url("http://a/4"), true, 3).is_err());
+    }
+
+    #[test]
+    fn missing_hosts_are_doubted_without_working_dns() {
+        let dead = |reason: &str| Verdict::Dead {
+            reason: reason.to_string(),
+        };
+        let mut verdicts = HashMap::from([
+            ("a".to_string(), dead(NO_SUCH_HOST)),
+            ("b".to_string(), dead("404 Not Found")),
+        ]);
+        doubt_missing_hosts(&mut verdicts);
+        assert!(
+            matches!(&verdicts["a"], Verdict::Unreachable { reason } if reason.starts_with(NO_SUCH_HOST))
+        );
+        assert_eq!(verdicts["b"], dead("404 Not Found"));
     }
 
     #[test]
