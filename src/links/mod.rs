@@ -1,5 +1,202 @@
 //! Link checking: the only async code in survey-lint.
+//!
+//! [`check_urls`] takes every URL of a run, settles what the cache already knows, and checks
+//! the rest on a tokio runtime of its own: each unique URL (fragment dropped) once, HEAD first,
+//! redirects followed by hand so that the address policy and the credentials are decided again
+//! at every hop. Modules: [`config`] the `[links]` table, `policy` which addresses may be
+//! requested, `credentials` which hosts get a token, `probe` one request and what its answer
+//! means, `walk` one URL from first hop to verdict with retries, `cache` the verdicts on disk.
 
-mod config;
+mod cache;
+pub mod config;
+mod credentials;
+mod policy;
+mod probe;
+mod walk;
 
 pub use config::LinkConfig;
+pub use credentials::credentials_for;
+
+use std::collections::HashMap;
+use url::Url;
+
+/// How one run checks links. Build it with `..Default::default()` so that new fields do not
+/// break callers.
+#[derive(Clone)]
+pub struct CheckOptions {
+    /// Read and write the on-disk cache (`--no-cache` turns both off).
+    pub use_cache: bool,
+    /// Draw a progress bar on stderr; it is drawn only when stderr is also a terminal.
+    pub progress: bool,
+    /// A token sent as `Authorization: Bearer` to GitHub hosts only (see [`credentials_for`]).
+    /// The library never reads the environment: the binary fills this from `GITHUB_TOKEN`
+    /// (see [`CheckOptions::github_token_from_env`]), and tests pass their own.
+    pub github_token: Option<String>,
+}
+
+impl Default for CheckOptions {
+    fn default() -> Self {
+        CheckOptions {
+            use_cache: true,
+            progress: false,
+            github_token: None,
+        }
+    }
+}
+
+impl std::fmt::Debug for CheckOptions {
+    // By hand, so that a token never lands in a log or a panic message.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CheckOptions")
+            .field("use_cache", &self.use_cache)
+            .field("progress", &self.progress)
+            .field(
+                "github_token",
+                &self.github_token.as_ref().map(|_| "<redacted>"),
+            )
+            .finish()
+    }
+}
+
+impl CheckOptions {
+    /// `GITHUB_TOKEN` from the process environment, when set and not empty.
+    pub fn github_token_from_env() -> Option<String> {
+        std::env::var("GITHUB_TOKEN")
+            .ok()
+            .filter(|t| !t.trim().is_empty())
+    }
+}
+
+/// What became of one URL.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum Verdict {
+    /// An accepted status (2xx by default), directly or through temporary redirects.
+    Alive,
+    /// Definitely gone: 404, 410, or a host name that does not exist.
+    Dead { reason: String },
+    /// Could not be confirmed: timeout, 5xx, 429 after retries, a bot wall, a TLS failure,
+    /// a refused connection, a redirect loop, or the run's time budget ran out.
+    Unreachable { reason: String },
+    /// Reached through permanent redirects (301/308) and alive. `target` is where the
+    /// permanent hops lead (the fix); `chain` is every URL requested, first to last.
+    Redirected { target: String, chain: Vec<String> },
+    /// Not requested: a refused address, an excluded pattern, not an http(s) URL.
+    Skipped { reason: String },
+}
+
+/// Checks every URL once (normalized: fragment dropped for the request; the map is keyed by
+/// the URL exactly as given). Never panics and never fails: a network that cannot be reached
+/// makes the links `Unreachable`. Safe to call from inside a tokio runtime (the check then runs
+/// on a thread of its own).
+pub fn check_urls(
+    urls: &[String],
+    config: &LinkConfig,
+    options: &CheckOptions,
+) -> HashMap<String, Verdict> {
+    let prepared: Vec<(&String, Result<Url, Verdict>)> = urls
+        .iter()
+        .map(|given| (given, prepare(given, config)))
+        .collect();
+    let requests: HashMap<String, Url> = prepared
+        .iter()
+        .filter_map(|(_, url)| url.as_ref().ok())
+        .map(|url| (url.as_str().to_string(), url.clone()))
+        .collect();
+    let settled = settle(requests, config, options);
+    prepared
+        .into_iter()
+        .map(|(given, prepared)| {
+            let verdict = match prepared {
+                Ok(url) => match settled.get(url.as_str()) {
+                    Some(verdict) => with_fragment(verdict.clone(), url_fragment(given)),
+                    None => unreachable("the link check stopped before this URL"),
+                },
+                Err(verdict) => verdict,
+            };
+            (given.clone(), verdict)
+        })
+        .collect()
+}
+
+/// Verdicts for normalized URLs: from the cache when fresh, from the network otherwise.
+fn settle(
+    requests: HashMap<String, Url>,
+    config: &LinkConfig,
+    options: &CheckOptions,
+) -> HashMap<String, Verdict> {
+    let cache_dir = config.cache_dir.clone().or_else(cache::default_dir);
+    let mut cache = match cache_dir {
+        Some(dir) if options.use_cache => Some(cache::Cache::open(&dir, config.cache_max_age.0)),
+        _ => None,
+    };
+    let mut settled = HashMap::new();
+    let mut to_check = Vec::new();
+    for (key, url) in requests {
+        match cache.as_ref().and_then(|c| c.get(&key)) {
+            Some(verdict) => {
+                settled.insert(key, verdict);
+            }
+            None => to_check.push(url),
+        }
+    }
+    for (key, verdict) in walk::check_all(to_check, config, options) {
+        if let Some(cache) = cache.as_mut() {
+            cache.insert(&key, &verdict);
+        }
+        settled.insert(key, verdict);
+    }
+    if let Some(Err(reason)) = cache.map(cache::Cache::save) {
+        eprintln!("warning: cannot write link cache: {reason}");
+    }
+    settled
+}
+
+/// The URL to request for `given`, or the verdict that makes a request needless.
+fn prepare(given: &str, config: &LinkConfig) -> Result<Url, Verdict> {
+    if let Some(pattern) = config.excluded_by(given) {
+        return Err(skipped(format!("excluded by pattern `{pattern}`")));
+    }
+    let mut url = Url::parse(given.trim()).map_err(|e| skipped(format!("not a valid URL: {e}")))?;
+    if !matches!(url.scheme(), "http" | "https") {
+        return Err(skipped(format!("not an http(s) URL ({}:)", url.scheme())));
+    }
+    // IP literals are judged here already, so that a verdict cached under a laxer policy is
+    // not served for them; names are judged when resolved, at every hop.
+    policy::check_host(&url, &config.allow_private).map_err(|b| skipped(b.to_string()))?;
+    url.set_fragment(None);
+    Ok(url)
+}
+
+fn url_fragment(given: &str) -> Option<String> {
+    Url::parse(given.trim())
+        .ok()
+        .and_then(|u| u.fragment().map(str::to_string))
+}
+
+/// A redirect target keeps the fragment of the URL as written, as a browser would, so that the
+/// fix does not lose the section the author pointed at.
+fn with_fragment(verdict: Verdict, fragment: Option<String>) -> Verdict {
+    match (verdict, fragment) {
+        (Verdict::Redirected { target, chain }, Some(fragment)) => {
+            let target = match Url::parse(&target) {
+                Ok(mut url) if url.fragment().is_none() => {
+                    url.set_fragment(Some(&fragment));
+                    url.to_string()
+                }
+                _ => target,
+            };
+            Verdict::Redirected { target, chain }
+        }
+        (verdict, _) => verdict,
+    }
+}
+
+fn skipped(reason: String) -> Verdict {
+    Verdict::Skipped { reason }
+}
+
+fn unreachable(reason: &str) -> Verdict {
+    Verdict::Unreachable {
+        reason: reason.to_string(),
+    }
+}

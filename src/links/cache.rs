@@ -1,0 +1,186 @@
+//! The on-disk cache of verdicts, `links.json` in the user's cache folder. Only settled answers
+//! (alive, dead, redirected) are kept: an unreachable link may be back in a minute.
+//! Writes go to a temporary file in the same folder and are renamed into place, so a reader
+//! (another run, in parallel) sees the old file or the new one, never half of one.
+
+use super::Verdict;
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+const FILE_NAME: &str = "links.json";
+const FORMAT_VERSION: u32 = 1;
+
+#[derive(Debug, Serialize, Deserialize)]
+struct CacheFile {
+    version: u32,
+    entries: HashMap<String, Entry>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct Entry {
+    /// Seconds since the Unix epoch.
+    checked_at: u64,
+    verdict: Verdict,
+}
+
+/// The cache of one run: what was read at the start, plus what this run found.
+pub struct Cache {
+    path: PathBuf,
+    max_age: Duration,
+    entries: HashMap<String, Entry>,
+    /// Whether this run added anything; a run served wholly from the cache writes nothing.
+    changed: bool,
+}
+
+/// The default folder: `<user cache dir>/survey-lint`.
+pub fn default_dir() -> Option<PathBuf> {
+    dirs::cache_dir().map(|d| d.join("survey-lint"))
+}
+
+impl Cache {
+    /// Opens the cache in `dir`. A missing file is an empty cache; an unreadable or corrupt
+    /// one is also empty, with a one-line warning, since the cache is only an optimisation.
+    pub fn open(dir: &Path, max_age: Duration) -> Cache {
+        let path = dir.join(FILE_NAME);
+        let entries = match read_entries(&path) {
+            Ok(entries) => entries,
+            Err(reason) => {
+                eprintln!("warning: ignoring link cache {}: {reason}", path.display());
+                HashMap::new()
+            }
+        };
+        Cache {
+            path,
+            max_age,
+            entries,
+            changed: false,
+        }
+    }
+
+    /// The cached verdict for a normalized URL, if it is young enough.
+    pub fn get(&self, url: &str) -> Option<Verdict> {
+        let entry = self.entries.get(url)?;
+        let usable =
+            is_fresh(entry.checked_at, now_secs(), self.max_age) && is_cacheable(&entry.verdict);
+        usable.then(|| entry.verdict.clone())
+    }
+
+    /// Records a verdict of this run; uncertain and skipped ones are not kept.
+    pub fn insert(&mut self, url: &str, verdict: &Verdict) {
+        if is_cacheable(verdict) {
+            let entry = Entry {
+                checked_at: now_secs(),
+                verdict: verdict.clone(),
+            };
+            self.entries.insert(url.to_string(), entry);
+            self.changed = true;
+        }
+    }
+
+    /// Writes the cache back. Entries written meanwhile by a parallel run are merged in (ours
+    /// win), and expired ones are dropped so the file does not grow forever.
+    pub fn save(mut self) -> Result<(), String> {
+        if !self.changed {
+            return Ok(());
+        }
+        if let Ok(theirs) = read_entries(&self.path) {
+            for (url, entry) in theirs {
+                self.entries.entry(url).or_insert(entry);
+            }
+        }
+        let now = now_secs();
+        self.entries
+            .retain(|_, e| is_fresh(e.checked_at, now, self.max_age) && is_cacheable(&e.verdict));
+        let file = CacheFile {
+            version: FORMAT_VERSION,
+            entries: self.entries,
+        };
+        let json = serde_json::to_vec(&file).map_err(|e| e.to_string())?;
+        write_atomically(&self.path, &json).map_err(|e| format!("{}: {e}", self.path.display()))
+    }
+}
+
+fn is_cacheable(verdict: &Verdict) -> bool {
+    matches!(
+        verdict,
+        Verdict::Alive | Verdict::Dead { .. } | Verdict::Redirected { .. }
+    )
+}
+
+fn is_fresh(checked_at: u64, now: u64, max_age: Duration) -> bool {
+    // An entry from the future (a clock set back) is not trusted either.
+    checked_at <= now && now - checked_at < max_age.as_secs()
+}
+
+fn now_secs() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs())
+}
+
+fn read_entries(path: &Path) -> Result<HashMap<String, Entry>, String> {
+    let bytes = match std::fs::read(path) {
+        Ok(bytes) => bytes,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(HashMap::new()),
+        Err(e) => return Err(e.to_string()),
+    };
+    let file: CacheFile = serde_json::from_slice(&bytes).map_err(|e| e.to_string())?;
+    if file.version != FORMAT_VERSION {
+        return Err(format!("unknown cache format version {}", file.version));
+    }
+    Ok(file.entries)
+}
+
+fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir)?;
+    let temp = dir.join(format!(
+        ".{FILE_NAME}.{}.{:016x}.tmp",
+        std::process::id(),
+        fastrand::u64(..)
+    ));
+    let result = (|| {
+        let mut file = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&temp)?;
+        file.write_all(bytes)?;
+        file.sync_all()?;
+        std::fs::rename(&temp, path)
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&temp);
+    }
+    result
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn freshness_follows_max_age() {
+        let day = Duration::from_secs(86_400);
+        assert!(is_fresh(1_000, 1_000, day));
+        assert!(is_fresh(1_000, 1_000 + 86_399, day));
+        assert!(!is_fresh(1_000, 1_000 + 86_400, day));
+        assert!(!is_fresh(2_000, 1_000, day));
+    }
+
+    #[test]
+    fn only_settled_verdicts_are_kept() {
+        assert!(is_cacheable(&Verdict::Alive));
+        assert!(is_cacheable(&Verdict::Dead {
+            reason: "404".into()
+        }));
+        assert!(!is_cacheable(&Verdict::Unreachable {
+            reason: "timeout".into()
+        }));
+        assert!(!is_cacheable(&Verdict::Skipped {
+            reason: "private".into()
+        }));
+    }
+}
