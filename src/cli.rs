@@ -83,6 +83,9 @@ pub struct CheckArgs {
     /// Report only findings on lines added or changed since git REF (its merge base with HEAD)
     #[arg(long, value_name = "REF")]
     pub changed_since: Option<String>,
+    /// Neither read nor write the link cache
+    #[arg(long)]
+    pub no_cache: bool,
     /// Apply the fixes that rules mark safe, then report what is left
     #[arg(long)]
     pub fix: bool,

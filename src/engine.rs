@@ -2,7 +2,7 @@
 
 use crate::checks::text::normalize_key;
 use crate::checks::{Finding, KEY_COLUMNS, find_column};
-use crate::document::{Document, LineIndex};
+use crate::document::{Document, LineIndex, Verdicts};
 use crate::exceptions::{Exception, Subject};
 use crate::rules::{RuleSet, RuleSpec, Severity};
 use crate::suppress::Suppressions;
@@ -34,20 +34,39 @@ pub struct FileReport {
     pub links: usize,
 }
 
-/// Lints one file's source.
-pub fn lint(path: String, source: Arc<String>, rules: &RuleSet) -> FileReport {
-    lint_with(path, source, rules, &[])
+/// The rules of a run and the exceptions its config accepts.
+pub struct Linter {
+    pub rules: RuleSet,
+    pub exceptions: Vec<Exception>,
 }
 
-/// Lints one file's source; findings that inline comments suppress or that match an accepted
-/// exception are dropped.
-pub fn lint_with(
+impl Linter {
+    /// Lints one file's source, with the link checker's verdicts when links were checked.
+    pub fn lint(
+        &self,
+        path: String,
+        source: Arc<String>,
+        verdicts: Option<&Verdicts>,
+    ) -> FileReport {
+        lint_with(path, source, &self.rules, &self.exceptions, verdicts)
+    }
+}
+
+/// Lints one file's source with `rules` alone: no exceptions, no link verdicts.
+pub fn lint(path: String, source: Arc<String>, rules: &RuleSet) -> FileReport {
+    lint_with(path, source, rules, &[], None)
+}
+
+/// Findings that inline comments suppress or that match an accepted exception are dropped.
+fn lint_with(
     path: String,
     source: Arc<String>,
     rules: &RuleSet,
     exceptions: &[Exception],
+    verdicts: Option<&Verdicts>,
 ) -> FileReport {
-    let doc = Document::parse(&source);
+    let mut doc = Document::parse(&source);
+    doc.verdicts = verdicts;
     let suppressions = Suppressions::new(&doc);
     let keys = (!exceptions.is_empty()).then(|| RowKeys::new(&doc));
     let mut diagnostics = Vec::new();

@@ -1,13 +1,14 @@
 //! The commands, from parsed arguments to output and an exit status.
 
+use crate::checks::link_status::request_url;
 use crate::cli::{
     CheckArgs, Cli, ColorChoice, Command, ExtractArgs, ExtractFormat, Format, LinksArgs,
     LinksFormat,
 };
 use crate::config::{self, ConfigError};
+use crate::document::Verdicts;
 use crate::document::{Document, LinkKind};
-use crate::engine;
-use crate::exceptions::Exception;
+use crate::engine::Linter;
 use crate::extract;
 use crate::files;
 use crate::report::{self, HumanOptions, Outcome};
@@ -140,7 +141,7 @@ fn report_file_errors(errors: &[files::FileError]) -> ExitStatus {
 
 fn check(args: &CheckArgs) -> ExitStatus {
     let cwd = std::env::current_dir().unwrap_or_else(|_| ".".into());
-    let (rules, exceptions) = match load_rules(args.config.as_deref(), &cwd) {
+    let (linter, link_config) = match load_setup(args.config.as_deref(), &cwd) {
         Ok(loaded) => loaded,
         Err(err) => {
             eprint_report(miette::Report::new(err));
@@ -157,12 +158,21 @@ fn check(args: &CheckArgs) -> ExitStatus {
         },
         None => None,
     };
-    let mut outcome = lint_paths(&args.paths, &rules, &exceptions);
+    let verdicts = (!args.offline).then(|| {
+        let urls = collect_urls(&args.paths, changes.as_ref());
+        let options = crate::links::CheckOptions {
+            use_cache: !args.no_cache,
+            progress: args.format == Format::Human,
+            github_token: crate::links::CheckOptions::github_token_from_env(),
+        };
+        crate::links::check_urls(&urls, &link_config, &options)
+    });
+    let mut outcome = lint_paths(&args.paths, &linter, verdicts.as_ref());
     if let Some(changes) = &changes {
         keep_changed(&mut outcome, changes);
     }
     if args.fix {
-        let fixed = fix_files(&mut outcome, &rules, &exceptions, args.diff);
+        let fixed = fix_files(&mut outcome, &linter, verdicts.as_ref(), args.diff);
         if !fixed.is_empty() {
             eprintln!(
                 "fixed {} {} in {} {}",
@@ -184,7 +194,7 @@ fn check(args: &CheckArgs) -> ExitStatus {
     match args.format {
         Format::Json => print_stdout(&report::render_json(&outcome)),
         Format::Sarif => {
-            let specs: Vec<_> = rules.rules.iter().map(|r| r.spec.clone()).collect();
+            let specs: Vec<_> = linter.rules.rules.iter().map(|r| r.spec.clone()).collect();
             print_stdout(&report::render_sarif(&outcome, &specs));
         }
         Format::Github => {
@@ -239,8 +249,8 @@ impl Fixed {
 /// fixed files still have.
 fn fix_files(
     outcome: &mut Outcome,
-    rules: &RuleSet,
-    exceptions: &[Exception],
+    linter: &Linter,
+    verdicts: Option<&Verdicts>,
     diff: bool,
 ) -> Fixed {
     const MAX_PASSES: usize = 8;
@@ -259,7 +269,7 @@ fn fix_files(
                 break;
             }
             file_fixes += applied;
-            *report = engine::lint_with(report.path.clone(), Arc::new(text), rules, exceptions);
+            *report = linter.lint(report.path.clone(), Arc::new(text), verdicts);
         }
         if file_fixes == 0 {
             continue;
@@ -302,22 +312,47 @@ fn write_atomically(path: &std::path::Path, text: &str) -> std::io::Result<()> {
 /// Lints every file under `paths`. Unreadable files are recorded and the others still linted.
 pub fn lint_paths(
     paths: &[std::path::PathBuf],
-    rules: &RuleSet,
-    exceptions: &[Exception],
+    linter: &Linter,
+    verdicts: Option<&Verdicts>,
 ) -> Outcome {
     let mut files = Vec::new();
     let errors = for_each_file(paths, |path, source| {
-        files.push(engine::lint_with(path, Arc::new(source), rules, exceptions));
+        files.push(linter.lint(path, Arc::new(source), verdicts));
     });
     Outcome { files, errors }
 }
 
-/// The built-in rules and the user's own, at the severities the config sets, and the
-/// config's accepted exceptions.
-pub fn load_rules(
+/// Every URL (as requested) of the links under `paths`, each once; with `--changed-since`, only
+/// those on changed lines, so that an old dead link is not even requested.
+fn collect_urls(
+    paths: &[std::path::PathBuf],
+    changes: Option<&crate::changes::Changes>,
+) -> Vec<String> {
+    let mut urls = std::collections::BTreeSet::new();
+    // Unreadable files are reported by the lint pass.
+    let _ = for_each_file(paths, |path, source| {
+        let doc = Document::parse(&source);
+        for link in &doc.links {
+            for url in doc.meant_urls(link) {
+                let line = doc.lines.line(url.span.start);
+                if changes.is_some_and(|c| !c.contains(std::path::Path::new(&path), line)) {
+                    continue;
+                }
+                if let Some(request) = request_url(doc.text(&url.span), link.kind) {
+                    urls.insert(request);
+                }
+            }
+        }
+    });
+    urls.into_iter().collect()
+}
+
+/// The built-in rules and the user's own, at the severities the config sets, the config's
+/// accepted exceptions, and its link-checker settings.
+pub fn load_setup(
     explicit_config: Option<&std::path::Path>,
     cwd: &std::path::Path,
-) -> Result<(RuleSet, Vec<Exception>), ConfigError> {
+) -> Result<(Linter, crate::links::LinkConfig), ConfigError> {
     let loaded = config::load(explicit_config, cwd)?;
     let mut specs = rules::builtin_specs();
     specs.extend(loaded.user_rules.iter().cloned());
@@ -328,7 +363,11 @@ pub fn load_rules(
             .copied()
             .unwrap_or(RuleLevel::Severity(spec.severity))
     });
-    Ok((rules, loaded.exceptions))
+    let linter = Linter {
+        rules,
+        exceptions: loaded.exceptions,
+    };
+    Ok((linter, loaded.config.links))
 }
 
 fn exit_status(outcome: &Outcome, deny_warnings: bool) -> ExitStatus {
@@ -346,7 +385,10 @@ fn rules_table(specs: &[RuleSpec]) -> String {
     let name_width = specs.iter().map(|s| s.name.len()).max().unwrap_or(4);
     let mut specs: Vec<&RuleSpec> = specs.iter().collect();
     specs.sort_by(|a, b| a.code.cmp(&b.code));
-    let mut out = format!("{:<6} {:<name_width$} {:<7} summary\n", "code", "name", "default");
+    let mut out = format!(
+        "{:<6} {:<name_width$} {:<7} summary\n",
+        "code", "name", "default"
+    );
     for spec in specs {
         out.push_str(&format!(
             "{:<6} {:<name_width$} {:<7} {}\n",

@@ -11,6 +11,7 @@ mod empty_row;
 pub mod fields;
 mod glued_url;
 pub mod invalid_value;
+pub mod link_status;
 pub mod malformed_url;
 pub mod quantity;
 pub mod text;
@@ -150,6 +151,7 @@ pub fn build(spec: &CheckSpec) -> Box<dyn Check> {
         CheckSpec::UnresolvedReference { key_columns } => {
             Box::new(unresolved_reference::UnresolvedReference::new(key_columns))
         }
+        CheckSpec::LinkStatus { verdict } => Box::new(link_status::LinkStatus::new(*verdict)),
         CheckSpec::MalformedCompute(settings) => Box::new(compute::MalformedCompute::new(settings)),
         CheckSpec::MalformedQuantity(settings) => {
             Box::new(quantity::MalformedQuantity::new(settings))

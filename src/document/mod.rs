@@ -25,7 +25,12 @@ pub struct Document<'s> {
     pub links: Vec<Link>,
     /// Byte ranges of raw HTML outside code, where suppression comments live.
     pub html: Vec<Span>,
+    /// The link checker's verdicts by URL, when links were checked.
+    pub verdicts: Option<&'s Verdicts>,
 }
+
+/// Link verdicts by the URL as requested.
+pub type Verdicts = std::collections::HashMap<String, crate::links::Verdict>;
 
 impl<'s> Document<'s> {
     pub fn parse(source: &'s str) -> Self {

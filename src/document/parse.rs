@@ -53,6 +53,7 @@ pub fn parse(source: &str) -> Document<'_> {
         tables,
         links: Vec::new(),
         html,
+        verdicts: None,
     };
     for link in &mut links {
         link.place = document.place_of(link.span.start);

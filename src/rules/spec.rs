@@ -82,6 +82,10 @@ pub enum CheckSpec {
         #[serde(default = "crate::checks::key_columns")]
         key_columns: Vec<String>,
     },
+    /// What the link checker found: runs only when links are checked (not `--offline`).
+    LinkStatus {
+        verdict: crate::checks::link_status::VerdictKind,
+    },
     MalformedCompute(crate::checks::compute::ComputeSettings),
     MalformedQuantity(crate::checks::quantity::QuantitySettings),
 }

@@ -1,6 +1,6 @@
 //! Link checker tests: servers on 127.0.0.1, never the internet.
 
-mod server;
+pub mod server;
 
 use server::{Body, Reply, Server};
 use std::collections::HashMap;
@@ -66,7 +66,7 @@ fn assert_unreachable(verdict: &Verdict, needle: &str) {
     );
 }
 
-fn by_path(hit: &server::Hit, _: usize) -> Reply {
+pub fn by_path(hit: &server::Hit, _: usize) -> Reply {
     match hit.path.as_str() {
         "/ok" | "/new" => Reply::status(200),
         "/404" => Reply::status(404),

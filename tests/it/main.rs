@@ -8,6 +8,7 @@ mod formats;
 mod gfm;
 mod links;
 mod no_panic;
+mod online;
 mod rules;
 mod seed;
 mod support;
