@@ -77,9 +77,9 @@ impl Generator {
             1 => format!("https://github.com/org{i}/{name}开源完整的训练代码"),
             _ => format!("https://github.com/org{i}/{name} https://arxiv.org/abs/2302.{i:05}"),
         };
-        let _ = write!(
+        let _ = writeln!(
             out,
-            "| {name} | {} | {} | {} | 数据量：{}B tokens运算量：{compute} | {} | 基于私域数据的问答：https://github.com/app{i}/demo | {links} | 备注{i} |\n",
+            "| {name} | {} | {} | {} | 数据量：{}B tokens运算量：{compute} | {} | 基于私域数据的问答：https://github.com/app{i}/demo | {links} | 备注{i} |",
             self.pick(ARCHS),
             self.pick(&sizes),
             self.pick(FRAMEWORKS),
@@ -90,9 +90,9 @@ impl Generator {
 
     /// One English row: model, release, checkpoints link, paper, params, licence.
     fn english_row(&mut self, i: usize, out: &mut String) {
-        let _ = write!(
+        let _ = writeln!(
             out,
-            "| [model-{i}](https://huggingface.co/org/model-{i}) | 2023/{:02} | [weights](https://huggingface.co/org/model-{i}/tree/main) | [Paper {i}](https://arxiv.org/abs/2305.{i:05}) | {} | {}K | {} |\n",
+            "| [model-{i}](https://huggingface.co/org/model-{i}) | 2023/{:02} | [weights](https://huggingface.co/org/model-{i}/tree/main) | [Paper {i}](https://arxiv.org/abs/2305.{i:05}) | {} | {}K | {} |",
             self.rng.u32(1..13),
             self.rng.u32(1..200),
             self.rng.u32(2..128),
