@@ -6,6 +6,7 @@ use crate::document::{Document, LineIndex, Verdicts};
 use crate::exceptions::{Exception, Subject};
 use crate::rules::{RuleSet, RuleSpec, Severity};
 use crate::suppress::Suppressions;
+use rayon::prelude::*;
 use std::sync::Arc;
 
 /// A finding of one rule, located in its file.
@@ -69,31 +70,34 @@ fn lint_with(
     doc.verdicts = verdicts;
     let suppressions = Suppressions::new(&doc);
     let keys = (!exceptions.is_empty()).then(|| RowKeys::new(&doc));
-    let mut diagnostics = Vec::new();
-    let mut findings = Vec::new();
-    for rule in &rules.rules {
-        rule.check.check(&doc, &mut findings);
-        let spec = &rule.spec;
-        findings.retain(|f| {
-            let line = doc.lines.line(f.span.start);
-            if suppressions.suppresses(spec, f.span.start, line) {
-                return false;
-            }
-            let Some(keys) = &keys else { return true };
-            let subject = Subject {
-                rule_name: &spec.name,
-                rule_code: &spec.code,
-                key: keys.key_at(&doc, f.span.start),
-                url: f.url.as_deref(),
-            };
-            !exceptions.iter().any(|e| e.matches(&subject))
-        });
-        diagnostics.extend(
-            findings
-                .drain(..)
-                .map(|finding| locate(&doc.lines, &source, spec.clone(), rule.severity, finding)),
-        );
-    }
+    // Rules are independent and share the parsed document: they run in parallel.
+    let mut diagnostics: Vec<Diagnostic> = rules
+        .rules
+        .par_iter()
+        .flat_map_iter(|rule| {
+            let mut findings = Vec::new();
+            rule.check.check(&doc, &mut findings);
+            let spec = &rule.spec;
+            findings.retain(|f| {
+                let line = doc.lines.line(f.span.start);
+                if suppressions.suppresses(spec, f.span.start, line) {
+                    return false;
+                }
+                let Some(keys) = &keys else { return true };
+                let subject = Subject {
+                    rule_name: &spec.name,
+                    rule_code: &spec.code,
+                    key: keys.key_at(&doc, f.span.start),
+                    url: f.url.as_deref(),
+                };
+                !exceptions.iter().any(|e| e.matches(&subject))
+            });
+            let (doc, source) = (&doc, &source);
+            findings.into_iter().map(move |finding| {
+                locate(&doc.lines, source, spec.clone(), rule.severity, finding)
+            })
+        })
+        .collect();
     diagnostics.sort_by(|a, b| {
         (a.start, &a.rule.name, a.finding.span.start).cmp(&(
             b.start,
@@ -151,7 +155,7 @@ impl RowKeys {
                     .iter()
                     .map(|row| {
                         let cell = row.cells.get(column?)?;
-                        Some(normalize_key(doc.text(&cell.span)))
+                        Some(normalize_key(doc.text(&cell.span())))
                     })
                     .collect()
             })

@@ -36,7 +36,7 @@ pub fn records(path: &str, doc: &Document<'_>, normalizers: &[&Normalizer]) -> V
             for (name, cell) in headers.iter().zip(&row.cells) {
                 fields.insert(
                     name.clone(),
-                    Value::String(doc.text(&cell.span).to_string()),
+                    Value::String(doc.text(&cell.span()).to_string()),
                 );
             }
             out.push(Record {
@@ -55,7 +55,7 @@ pub fn records(path: &str, doc: &Document<'_>, normalizers: &[&Normalizer]) -> V
 pub fn header_names(doc: &Document<'_>, table: usize) -> Vec<String> {
     let mut names: Vec<String> = Vec::new();
     for (i, cell) in doc.tables[table].header.cells.iter().enumerate() {
-        let text = crate::checks::text::plain_text(doc.text(&cell.span))
+        let text = crate::checks::text::plain_text(doc.text(&cell.span()))
             .trim()
             .to_string();
         let base = if text.is_empty() {

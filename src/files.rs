@@ -69,6 +69,12 @@ pub fn read(path: &Path) -> Result<String, FileError> {
         path: display(path),
         reason: e.to_string(),
     })?;
+    if bytes.len() > u32::MAX as usize {
+        return Err(FileError::Unreadable {
+            path: display(path),
+            reason: "larger than 4 GiB, the most survey-lint reads".into(),
+        });
+    }
     String::from_utf8(bytes).map_err(|e| FileError::NotUtf8 {
         path: display(path),
         offset: e.utf8_error().valid_up_to(),

@@ -8,7 +8,7 @@ use crate::cli::{
 use crate::config::{self, ConfigError};
 use crate::document::Verdicts;
 use crate::document::{Document, LinkKind};
-use crate::engine::Linter;
+use crate::engine::{self, Linter};
 use crate::extract;
 use crate::files;
 use crate::report::{self, HumanOptions, Outcome};
@@ -167,7 +167,8 @@ fn check(args: &CheckArgs) -> ExitStatus {
         };
         crate::links::check_urls(&urls, &link_config, &options)
     });
-    let mut outcome = lint_paths(&args.paths, &linter, verdicts.as_ref());
+    let keep_sources = args.fix || args.format == Format::Human;
+    let mut outcome = lint_paths(&args.paths, &linter, verdicts.as_ref(), keep_sources);
     if let Some(changes) = &changes {
         keep_changed(&mut outcome, changes);
     }
@@ -310,15 +311,37 @@ fn write_atomically(path: &std::path::Path, text: &str) -> std::io::Result<()> {
 }
 
 /// Lints every file under `paths`. Unreadable files are recorded and the others still linted.
+///
+/// Files are linted in parallel, and reported in path order. Unless `keep_sources` (human
+/// output and `--fix` need them), a file's text is dropped once it is linted, so memory grows
+/// with the largest file rather than with the number of files.
 pub fn lint_paths(
     paths: &[std::path::PathBuf],
     linter: &Linter,
     verdicts: Option<&Verdicts>,
+    keep_sources: bool,
 ) -> Outcome {
-    let mut files = Vec::new();
-    let errors = for_each_file(paths, |path, source| {
-        files.push(linter.lint(path, Arc::new(source), verdicts));
-    });
+    use rayon::prelude::*;
+    let mut errors = Vec::new();
+    let found = files::discover(paths, &mut errors);
+    let results: Vec<Result<engine::FileReport, files::FileError>> = found
+        .par_iter()
+        .map(|path| {
+            let source = files::read(path)?;
+            let mut report = linter.lint(files::display(path), Arc::new(source), verdicts);
+            if !keep_sources {
+                report.source = Arc::default();
+            }
+            Ok(report)
+        })
+        .collect();
+    let mut files = Vec::with_capacity(results.len());
+    for result in results {
+        match result {
+            Ok(report) => files.push(report),
+            Err(err) => errors.push(err),
+        }
+    }
     Outcome { files, errors }
 }
 

@@ -19,7 +19,7 @@ impl Check for ColumnCount {
                     plural(found, "cell", "cells")
                 );
                 let finding = if found > expected {
-                    let extra = row.cells[expected].raw.start.saturating_sub(1)..row.span.end;
+                    let extra = row.cells[expected].raw().start.saturating_sub(1)..row.span.end;
                     Finding::new(extra, message)
                         .label(format!(
                             "{} past the last column",

@@ -40,7 +40,7 @@ pub fn find_column(source: &str, table: &Table, aliases: &[String]) -> Option<us
         .header
         .cells
         .iter()
-        .map(|c| normalize_header(&source[c.span.clone()]))
+        .map(|c| normalize_header(&source[c.span()]))
         .collect();
     aliases.iter().find_map(|alias| {
         let alias = normalize_header(alias);

@@ -1,6 +1,6 @@
 //! `duplicate-key`: two rows with the same key but different content.
 
-use super::duplicate_row::duplicate_rows;
+use super::duplicate_row::copies;
 use super::text::{normalize_key, plain_text};
 use super::{Check, Finding, find_column};
 use crate::document::Document;
@@ -22,21 +22,18 @@ impl DuplicateKey {
 
 impl Check for DuplicateKey {
     fn check(&self, doc: &Document<'_>, out: &mut Vec<Finding>) {
-        for table in &doc.tables {
+        for (table, copies) in doc.tables.iter().zip(copies(doc)) {
             let Some(column) = find_column(doc.source, table, &self.key_columns) else {
                 continue;
             };
             // Exact copies are `duplicate-row`'s findings, not this rule's.
-            let copies: HashSet<usize> = duplicate_rows(doc.source, &table.rows)
-                .into_iter()
-                .map(|(_, dup)| dup)
-                .collect();
+            let copies: HashSet<usize> = copies.iter().map(|&(_, dup)| dup).collect();
             let mut first_with_key: HashMap<String, usize> = HashMap::new();
             for (index, row) in table.rows.iter().enumerate() {
                 let Some(cell) = row.cells.get(column) else {
                     continue;
                 };
-                let key = normalize_key(doc.text(&cell.span));
+                let key = normalize_key(doc.text(&cell.span()));
                 if key.is_empty() || self.placeholders.contains(&key) || copies.contains(&index) {
                     continue;
                 }
@@ -48,15 +45,15 @@ impl Check for DuplicateKey {
                 let first_cell = &first_row.cells[column];
                 out.push(
                     Finding::new(
-                        cell.span.clone(),
+                        cell.span(),
                         format!(
                             "key `{}` is already used by row {} with different content",
-                            plain_text(doc.text(&cell.span)).trim(),
+                            plain_text(doc.text(&cell.span())).trim(),
                             first_row.line
                         ),
                     )
                     .label("used again here")
-                    .related(first_cell.span.clone(), "first used here")
+                    .related(first_cell.span(), "first used here")
                     .help("merge the two rows, or make the keys distinct (add the version, size or organisation)"),
                 );
             }

@@ -1,7 +1,7 @@
 //! `duplicate-link`: the same URL linked from two different rows of a table, in a column whose
 //! links identify the row.
 
-use super::duplicate_row::duplicate_rows;
+use super::duplicate_row::copies;
 use super::{Check, Finding, find_column};
 use crate::document::{Document, LinkKind, Span, Table};
 use regex::RegexSet;
@@ -37,18 +37,15 @@ impl DuplicateLink {
 
 impl Check for DuplicateLink {
     fn check(&self, doc: &Document<'_>, out: &mut Vec<Finding>) {
-        for (index, table) in doc.tables.iter().enumerate() {
+        for ((index, table), copies) in doc.tables.iter().enumerate().zip(copies(doc)) {
             let columns = self.identity_columns(doc.source, table);
             if columns.is_empty() {
                 continue;
             }
             // Rows that are copies are `duplicate-row`'s findings.
-            let copies: HashSet<usize> = duplicate_rows(doc.source, &table.rows)
-                .into_iter()
-                .map(|(_, dup)| dup)
-                .collect();
+            let copies: HashSet<usize> = copies.iter().map(|&(_, dup)| dup).collect();
             let mut first_row_of: HashMap<String, (usize, Span)> = HashMap::new();
-            let links = doc.links.iter().filter_map(|l| {
+            let links = doc.links_in_table(index).iter().filter_map(|l| {
                 let place = l.place.filter(|p| p.table == index)?;
                 let wanted = l.kind != LinkKind::Image
                     && columns.contains(&place.cell)

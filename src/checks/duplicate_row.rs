@@ -1,16 +1,17 @@
 //! `duplicate-row`: a row equal to an earlier row of the same table.
 
-use super::text::normalize_cell;
+use super::text::{normalize_cell, trim};
 use super::{Check, Finding, Fix};
 use crate::document::{Document, Row};
 use std::collections::HashMap;
+use std::hash::{DefaultHasher, Hasher};
 
 pub struct DuplicateRow;
 
 impl Check for DuplicateRow {
     fn check(&self, doc: &Document<'_>, out: &mut Vec<Finding>) {
-        for table in &doc.tables {
-            for (first, dup) in duplicate_rows(doc.source, &table.rows) {
+        for (table, copies) in doc.tables.iter().zip(copies(doc)) {
+            for &(first, dup) in copies {
                 let (first, dup) = (&table.rows[first], &table.rows[dup]);
                 out.push(
                     Finding::new(
@@ -27,31 +28,74 @@ impl Check for DuplicateRow {
     }
 }
 
+/// Per table, the (first occurrence, copy) row pairs: computed once per document, shared by
+/// `duplicate-row` and the rules that leave copies to it.
+pub fn copies<'d>(doc: &'d Document<'_>) -> &'d [Vec<(usize, usize)>] {
+    doc.shared.copies.get_or_init(|| {
+        doc.tables
+            .iter()
+            .map(|t| duplicate_rows(doc.source, &t.rows))
+            .collect()
+    })
+}
+
 /// Pairs of (first occurrence, later duplicate) row indexes; blank rows are left to `empty-row`.
-pub fn duplicate_rows(source: &str, rows: &[Row]) -> Vec<(usize, usize)> {
-    let mut seen: HashMap<String, usize> = HashMap::with_capacity(rows.len());
+fn duplicate_rows(source: &str, rows: &[Row]) -> Vec<(usize, usize)> {
+    // Rows are bucketed by a fingerprint that NFKC-equal rows share, so that no row is
+    // normalized or copied unless its fingerprint matches an earlier row's.
+    let mut first_with: HashMap<u64, usize> = HashMap::with_capacity(rows.len());
+    // Distinct rows whose fingerprints collide: rare, so kept apart from the map.
+    let mut collided: Vec<(u64, usize)> = Vec::new();
     let mut pairs = Vec::new();
     for (index, row) in rows.iter().enumerate() {
         if row.is_blank(source) {
             continue;
         }
-        let key = row_key(source, row);
-        match seen.get(&key) {
-            Some(&first) => pairs.push((first, index)),
-            None => {
-                seen.insert(key, index);
-            }
+        let print = fingerprint(source, row);
+        let Some(&first) = first_with.get(&print) else {
+            first_with.insert(print, index);
+            continue;
+        };
+        let earlier = std::iter::once(first)
+            .chain(
+                collided
+                    .iter()
+                    .filter(|(p, _)| *p == print)
+                    .map(|&(_, i)| i),
+            )
+            .find(|&earlier| same_cells(source, &rows[earlier], row));
+        match earlier {
+            Some(first) => pairs.push((first, index)),
+            None => collided.push((print, index)),
         }
     }
     pairs
 }
 
-/// The row's cells after trimming and NFKC, joined by a separator that cannot occur in a cell.
-fn row_key(source: &str, row: &Row) -> String {
-    let mut key = String::with_capacity(row.span.len());
+/// A hash of the row's cells, trimmed, with every character in its compatibility
+/// decomposition: rows equal after NFKC have equal fingerprints.
+fn fingerprint(source: &str, row: &Row) -> u64 {
+    let mut hasher = DefaultHasher::new();
     for cell in &row.cells {
-        key.push_str(&normalize_cell(&source[cell.span.clone()]));
-        key.push('\u{1f}');
+        for c in trim(&source[cell.span()]).chars() {
+            if c.is_ascii() {
+                hasher.write_u32(c as u32);
+            } else {
+                unicode_normalization::char::decompose_compatible(c, |d| {
+                    hasher.write_u32(d as u32)
+                });
+            }
+        }
+        hasher.write_u32(0x1f);
     }
-    key
+    hasher.finish()
+}
+
+/// Cell by cell equality after trimming and NFKC.
+fn same_cells(source: &str, a: &Row, b: &Row) -> bool {
+    a.cells.len() == b.cells.len()
+        && a.cells
+            .iter()
+            .zip(&b.cells)
+            .all(|(x, y)| normalize_cell(&source[x.span()]) == normalize_cell(&source[y.span()]))
 }

@@ -49,9 +49,11 @@ pub fn bound_columns(source: &str, table: &Table, aliases: &[String]) -> Vec<Bou
     let aliases: Vec<String> = aliases.iter().map(|a| normalize_header(a)).collect();
     let mut bound = Vec::new();
     for (index, cell) in table.header.cells.iter().enumerate() {
-        let header = normalize_header(&source[cell.span.clone()]);
+        let header = normalize_header(&source[cell.span()]);
         if let Some(has_note) = aliases.iter().find_map(|a| header_match(&header, a)) {
-            let note = has_note.then(|| header_note(source, &cell.span)).flatten();
+            let note = has_note
+                .then(|| header_note(source, &cell.span()))
+                .flatten();
             bound.push(BoundColumn { index, note });
         }
     }
@@ -83,7 +85,7 @@ pub fn field_values<'s>(
             let Some(cell) = row.cells.get(column.index) else {
                 continue;
             };
-            cell_fields(source, cell.span.clone(), spec, |span| {
+            cell_fields(source, cell.span(), spec, |span| {
                 each(FieldValue {
                     row: row_index,
                     column: column.index,

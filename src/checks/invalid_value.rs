@@ -99,25 +99,25 @@ impl Check for InvalidValue {
             let Some(column) = find_column(doc.source, table, &self.settings.columns) else {
                 continue;
             };
-            let header = plain_text(doc.text(&table.header.cells[column].span)).into_owned();
+            let header = plain_text(doc.text(&table.header.cells[column].span())).into_owned();
             for row in &table.rows {
                 let Some(cell) = row.cells.get(column) else {
                     continue;
                 };
-                let value = normalize_key(doc.text(&cell.span));
+                let value = normalize_key(doc.text(&cell.span()));
                 if self.accepts(&value) {
                     continue;
                 }
                 out.push(
                     Finding::new(
-                        cell.span.clone(),
+                        cell.span(),
                         format!(
                             "`{}` is not an allowed value of column `{header}`",
-                            plain_text(doc.text(&cell.span)).trim()
+                            plain_text(doc.text(&cell.span())).trim()
                         ),
                     )
                     .label("not allowed here")
-                    .related(table.header.cells[column].span.clone(), "this column")
+                    .related(table.header.cells[column].span(), "this column")
                     .help(format!("values of this column must {}", self.expectation())),
                 );
             }

@@ -103,12 +103,12 @@ fn where_(doc: &Document<'_>, place: Place) -> String {
         .header
         .cells
         .get(place.cell)
-        .map(|c| plain_text(doc.text(&c.span)).trim().to_string())
+        .map(|c| plain_text(doc.text(&c.span())).trim().to_string())
         .unwrap_or_default();
     let aliases: Vec<String> = KEY_COLUMNS.iter().map(|s| s.to_string()).collect();
     let key = find_column(doc.source, table, &aliases)
         .and_then(|k| table.rows[place.row].cells.get(k))
-        .map(|c| plain_text(doc.text(&c.span)).trim().to_string());
+        .map(|c| plain_text(doc.text(&c.span())).trim().to_string());
     match key {
         Some(key) if !key.is_empty() => format!(", in row `{key}`, column `{column}`"),
         _ => format!(

@@ -48,7 +48,7 @@ impl Check for MalformedUrl {
 /// `#section`) are valid targets and are not checked.
 pub fn problem(text: &str, kind: LinkKind) -> Option<String> {
     let absolute = text.contains("://") || has_scheme(text);
-    if !absolute {
+    if !absolute || plainly_valid(text) {
         return None;
     }
     let candidate = if kind == LinkKind::Bare
@@ -80,6 +80,34 @@ pub fn problem(text: &str, kind: LinkKind) -> Option<String> {
     }
 }
 
+/// The common case, valid without a full parse: `http(s)://` and a host of letters, digits,
+/// dots and hyphens (with an optional port), then a path of printable ASCII that needs no
+/// escaping. Anything else goes to the URL parser.
+fn plainly_valid(text: &str) -> bool {
+    let Some(rest) = text
+        .strip_prefix("https://")
+        .or_else(|| text.strip_prefix("http://"))
+    else {
+        return false;
+    };
+    let (authority, path) = rest.split_at(rest.find(['/', '?', '#']).unwrap_or(rest.len()));
+    let (host, port) = authority.split_once(':').unwrap_or((authority, "80"));
+    let host_ok = !host.is_empty()
+        && !host.starts_with(['.', '-'])
+        && host
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'-');
+    let port_ok = !port.is_empty() && port.len() <= 5 && port.parse::<u16>().is_ok();
+    let path_ok = path.bytes().all(|b| {
+        b.is_ascii_graphic()
+            && !matches!(
+                b,
+                b'"' | b'<' | b'>' | b'\\' | b'^' | b'`' | b'{' | b'|' | b'}'
+            )
+    });
+    host_ok && port_ok && path_ok
+}
+
 /// `scheme:` at the start, as in `mailto:` or `https:`.
 fn has_scheme(text: &str) -> bool {
     let Some((scheme, _)) = text.split_once(':') else {
@@ -106,5 +134,8 @@ mod tests {
         assert!(problem("https://a.com/x?q=文本", LinkKind::Inline).is_none());
         assert!(problem("www.commonmark.org/help", LinkKind::Bare).is_none());
         assert!(problem("mailto:a@b.org", LinkKind::Inline).is_none());
+        assert!(problem("https://example.com:99999/x", LinkKind::Inline).is_some());
+        assert!(problem("https://a..b/", LinkKind::Inline).is_none());
+        assert!(problem("https://github.com/org/repo#readme", LinkKind::Bare).is_none());
     }
 }

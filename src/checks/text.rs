@@ -7,7 +7,7 @@ use unicode_normalization::{UnicodeNormalization, is_nfkc_quick};
 /// cells. Borrows when nothing changes, which is the common case.
 pub fn normalize_cell(text: &str) -> Cow<'_, str> {
     let trimmed = trim(text);
-    if trimmed.is_ascii()
+    if trimmed.chars().all(nfkc_stable)
         || is_nfkc_quick(trimmed.chars()) == unicode_normalization::IsNormalized::Yes
     {
         Cow::Borrowed(trimmed)
@@ -15,6 +15,12 @@ pub fn normalize_cell(text: &str) -> Cow<'_, str> {
         let normalized: String = trimmed.nfkc().collect();
         Cow::Owned(trim(&normalized).to_owned())
     }
+}
+
+/// Characters NFKC leaves alone whatever surrounds them: ASCII and the CJK Unified Ideographs,
+/// which is most of what survey cells hold. A fast path before the full quick-check.
+fn nfkc_stable(c: char) -> bool {
+    c.is_ascii() || matches!(c, '\u{4e00}'..='\u{9fff}' | '\u{3400}'..='\u{4dbf}')
 }
 
 /// Trims Unicode whitespace and zero-width characters.
@@ -28,6 +34,9 @@ pub fn plain_text(cell: &str) -> Cow<'_, str> {
     if !cell.contains(['[', '*', '_', '`', '\\', '<', '&', '~']) {
         return Cow::Borrowed(cell);
     }
+    if let Some(text) = simple_link_text(cell) {
+        return Cow::Borrowed(text);
+    }
     use pulldown_cmark::{Event, Options, Parser};
     let mut out = String::with_capacity(cell.len());
     for event in Parser::new_ext(cell, Options::ENABLE_STRIKETHROUGH) {
@@ -39,6 +48,15 @@ pub fn plain_text(cell: &str) -> Cow<'_, str> {
         }
     }
     Cow::Owned(out)
+}
+
+/// The text of a cell that is one plain link, `[text](url)`, the commonest key cell.
+fn simple_link_text(cell: &str) -> Option<&str> {
+    let rest = cell.strip_prefix('[')?;
+    let (text, target) = rest.split_once("](")?;
+    let plain = |s: &str| !s.contains(['[', ']', '*', '_', '`', '\\', '<', '&', '~', '(', ')']);
+    let target = target.strip_suffix(')')?;
+    (plain(text) && !target.contains(['(', ')', ' ', '\\'])).then_some(text)
 }
 
 /// A key as compared between rows: plain text, NFKC, lowercase, runs of whitespace as one space.

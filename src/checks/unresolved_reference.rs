@@ -37,29 +37,33 @@ impl Check for UnresolvedReference {
             let Some(key_column) = find_column(doc.source, table, &self.key_columns) else {
                 continue;
             };
-            let keys: Vec<(String, String)> = table
-                .rows
-                .iter()
-                .filter_map(|r| r.cells.get(key_column))
-                .map(|c| {
-                    let text = doc.text(&c.span);
-                    (normalize_key(text), plain_text(text).trim().to_string())
-                })
-                .filter(|(k, _)| !k.is_empty())
-                .collect();
+            // Keys are gathered only for a table that has references.
+            let mut keys: Option<Vec<(String, String)>> = None;
             for row in &table.rows {
                 for (index, cell) in row.cells.iter().enumerate() {
                     if index == key_column {
                         continue;
                     }
-                    for (name, span) in references(doc.source, cell.span.clone()) {
-                        if resolves(&normalize_key(name), &keys) {
+                    for (name, span) in references(doc.source, cell.span()) {
+                        let keys = keys.get_or_insert_with(|| {
+                            table
+                                .rows
+                                .iter()
+                                .filter_map(|r| r.cells.get(key_column))
+                                .map(|c| {
+                                    let text = doc.text(&c.span());
+                                    (normalize_key(text), plain_text(text).trim().to_string())
+                                })
+                                .filter(|(k, _)| !k.is_empty())
+                                .collect()
+                        });
+                        if resolves(&normalize_key(name), keys) {
                             continue;
                         }
                         let mut finding =
                             Finding::new(span, format!("`{name}` names no row of this table"))
                                 .label("no row has this key");
-                        finding = match closest(name, &keys) {
+                        finding = match closest(name, keys) {
                             Some(best) => finding.help(format!("did you mean `{best}`?")),
                             None => finding
                                 .help("name the key of an existing row, or write the value out"),
@@ -75,7 +79,7 @@ impl Check for UnresolvedReference {
 /// The names referred to in a cell, with their spans.
 fn references(source: &str, cell: Span) -> Vec<(&str, Span)> {
     let text = &source[cell.clone()];
-    if !text.contains('同') && !text.to_ascii_lowercase().contains("same as") {
+    if !text.contains('同') && !contains_ignore_ascii_case(text, "same as") {
         return Vec::new();
     }
     [&*TONG, &*SAME_AS]
@@ -84,6 +88,12 @@ fn references(source: &str, cell: Span) -> Vec<(&str, Span)> {
         .filter_map(|c| c.get(1))
         .map(|m| (m.as_str(), cell.start + m.start()..cell.start + m.end()))
         .collect()
+}
+
+fn contains_ignore_ascii_case(text: &str, needle: &str) -> bool {
+    text.as_bytes()
+        .windows(needle.len())
+        .any(|w| w.eq_ignore_ascii_case(needle.as_bytes()))
 }
 
 /// A reference resolves when it is a key, or a key followed by a variant (`LLaMa-7B`).

@@ -9,7 +9,9 @@ impl Check for UrlRunsIntoText {
     fn check(&self, doc: &Document<'_>, out: &mut Vec<Finding>) {
         for link in &doc.links {
             for url in doc.meant_urls(link) {
-                let Some(run_on) = url.run_on else { continue };
+                let Some(run_on) = url.run_on.clone() else {
+                    continue;
+                };
                 let text = doc.text(&run_on);
                 let shown: String = text.chars().take(12).collect();
                 let ellipsis = if shown.len() < text.len() { "…" } else { "" };

@@ -34,9 +34,22 @@ pub enum Join {
 }
 
 impl Document<'_> {
-    /// The URLs the author meant by `link`.
-    pub fn meant_urls(&self, link: &Link) -> Vec<MeantUrl> {
-        meant_urls(self.source, link.span.clone(), link.kind == LinkKind::Bare)
+    /// The URLs the author meant by `link` (computed once, when the document is parsed).
+    pub fn meant_urls(&self, link: &Link) -> &[MeantUrl] {
+        &self.meant[link.meant.clone()]
+    }
+}
+
+/// The URLs meant by each link, appended to `out`; each link's `meant` range is set.
+pub(super) fn fill(source: &str, links: &mut [Link], out: &mut Vec<MeantUrl>) {
+    for link in links {
+        let start = out.len();
+        out.extend(meant_urls(
+            source,
+            link.span.clone(),
+            link.kind == LinkKind::Bare,
+        ));
+        link.meant = start..out.len();
     }
 }
 

@@ -3,6 +3,7 @@
 //! cell and fixes can edit exactly the bytes they mean to.
 
 mod autolink;
+mod chunks;
 mod meant;
 mod parse;
 mod table;
@@ -25,8 +26,19 @@ pub struct Document<'s> {
     pub links: Vec<Link>,
     /// Byte ranges of raw HTML outside code, where suppression comments live.
     pub html: Vec<Span>,
+    /// The URLs the author meant, for every link (see [`Link::meant`]).
+    pub meant: Vec<MeantUrl>,
     /// The link checker's verdicts by URL, when links were checked.
     pub verdicts: Option<&'s Verdicts>,
+    /// Results that several rules share, computed on first use.
+    pub(crate) shared: Shared,
+}
+
+/// Analyses of the document that more than one rule needs, computed once.
+#[derive(Debug, Default)]
+pub(crate) struct Shared {
+    /// Per table: (first occurrence, copy) row pairs.
+    pub copies: std::sync::OnceLock<Vec<Vec<(usize, usize)>>>,
 }
 
 /// Link verdicts by the URL as requested.
@@ -35,6 +47,12 @@ pub type Verdicts = std::collections::HashMap<String, crate::links::Verdict>;
 impl<'s> Document<'s> {
     pub fn parse(source: &'s str) -> Self {
         parse::parse(source)
+    }
+
+    /// Parses in pieces of at least `chunk_bytes` (see `parse`); for tests that the pieces
+    /// change nothing.
+    pub fn parse_in_chunks(source: &'s str, chunk_bytes: usize) -> Self {
+        parse::parse_in_chunks(source, chunk_bytes)
     }
 
     /// The source text of a span.
@@ -64,21 +82,38 @@ pub struct Row {
     pub cells: Vec<Cell>,
 }
 
-/// One cell: the text between two unescaped pipes.
-#[derive(Debug, Clone)]
+/// One cell: the text between two unescaped pipes. Offsets are kept as `u32` (files are at
+/// most 4 GiB): a large survey has millions of cells.
+#[derive(Debug, Clone, Copy)]
 pub struct Cell {
+    raw: (u32, u32),
+    trimmed: (u32, u32),
+}
+
+impl Cell {
+    pub(crate) fn new(raw: Span, trimmed: Span) -> Cell {
+        let narrow = |s: Span| (s.start as u32, s.end as u32);
+        Cell {
+            raw: narrow(raw),
+            trimmed: narrow(trimmed),
+        }
+    }
+
     /// Between the pipes, untrimmed.
-    pub raw: Span,
+    pub fn raw(&self) -> Span {
+        self.raw.0 as usize..self.raw.1 as usize
+    }
+
     /// Trimmed of surrounding spaces and tabs, as GFM trims a cell.
-    pub span: Span,
+    pub fn span(&self) -> Span {
+        self.trimmed.0 as usize..self.trimmed.1 as usize
+    }
 }
 
 impl Row {
     /// True when every cell is blank.
     pub fn is_blank(&self, source: &str) -> bool {
-        self.cells
-            .iter()
-            .all(|cell| is_blank(&source[cell.span.clone()]))
+        self.cells.iter().all(|cell| is_blank(&source[cell.span()]))
     }
 }
 
@@ -112,10 +147,10 @@ pub struct Link {
     pub kind: LinkKind,
     /// Where the URL is written. For a bare URL this is the span GFM's autolinker would link.
     pub span: Span,
-    /// Where the whole construct stands (`[text](url)`), for labels and row lookup.
-    pub outer: Span,
     /// The table, row and cell the link is in, if any.
     pub place: Option<Place>,
+    /// The range of [`Document::meant`] holding the URLs the author meant by this link.
+    pub meant: std::ops::Range<usize>,
 }
 
 /// Where in the tables a span stands.
@@ -127,6 +162,20 @@ pub struct Place {
 }
 
 impl Document<'_> {
+    /// The links inside table `index`, in source order.
+    pub fn links_in_table(&self, index: usize) -> &[Link] {
+        let Some(table) = self.tables.get(index) else {
+            return &[];
+        };
+        let start = self
+            .links
+            .partition_point(|l| l.span.start < table.span.start);
+        let end = self
+            .links
+            .partition_point(|l| l.span.start <= table.span.end);
+        &self.links[start..end.max(start)]
+    }
+
     /// The table cell that contains a byte offset, if any.
     pub fn place_of(&self, offset: usize) -> Option<Place> {
         let table = self.tables.partition_point(|t| t.span.end < offset);
@@ -142,7 +191,7 @@ impl Document<'_> {
         let cell = r
             .cells
             .iter()
-            .position(|c| offset >= c.raw.start && offset <= c.raw.end)?;
+            .position(|c| offset >= c.raw().start && offset <= c.raw().end)?;
         Some(Place { table, row, cell })
     }
 }

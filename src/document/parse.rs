@@ -7,16 +7,76 @@
 use super::{Document, LineIndex, Link, LinkKind, Row, Span, Table, find_bare_urls, split_row};
 use pulldown_cmark::{Event, LinkType, Options, Parser, Tag, TagEnd};
 
+/// Chunks are parsed separately (and in parallel): pulldown-cmark builds a tree of its whole
+/// input before the first event, so parsing a 100 MB survey in one piece would hold a tree
+/// several times its size.
+const CHUNK_BYTES: usize = 512 * 1024;
+
 pub fn parse(source: &str) -> Document<'_> {
+    parse_in_chunks(source, CHUNK_BYTES)
+}
+
+/// [`parse`] with pieces of at least `chunk_bytes`; the result does not depend on it.
+pub fn parse_in_chunks(source: &str, chunk_bytes: usize) -> Document<'_> {
+    use rayon::prelude::*;
     let lines = LineIndex::new(source);
-    let options = Options::ENABLE_TABLES
-        | Options::ENABLE_YAML_STYLE_METADATA_BLOCKS
+    let parts: Vec<Part> = super::chunks::split(source, chunk_bytes)
+        .into_par_iter()
+        .enumerate()
+        .map(|(i, chunk)| parse_chunk(source, &lines, chunk, i == 0))
+        .collect();
+    // Exact sizes: the pieces' vectors and the whole's are alive together while they move.
+    let mut tables = Vec::with_capacity(parts.iter().map(|p| p.tables.len()).sum());
+    let mut links = Vec::with_capacity(parts.iter().map(|p| p.links.len()).sum());
+    let mut html = Vec::with_capacity(parts.iter().map(|p| p.html.len()).sum());
+    for part in parts {
+        tables.extend(part.tables);
+        links.extend(part.links);
+        html.extend(part.html);
+    }
+    links.sort_by_key(|l| (l.span.start, l.span.end));
+    let mut document = Document {
+        source,
+        lines,
+        tables,
+        links: Vec::new(),
+        html,
+        meant: Vec::new(),
+        verdicts: None,
+        shared: Default::default(),
+    };
+    for link in &mut links {
+        link.place = document.place_of(link.span.start);
+    }
+    super::meant::fill(source, &mut links, &mut document.meant);
+    // The vectors grew by doubling; a large survey keeps them for the whole run.
+    links.shrink_to_fit();
+    document.meant.shrink_to_fit();
+    document.tables.shrink_to_fit();
+    document.links = links;
+    document
+}
+
+/// What one chunk holds, in absolute byte offsets.
+struct Part {
+    tables: Vec<Table>,
+    links: Vec<Link>,
+    html: Vec<Span>,
+}
+
+fn parse_chunk(source: &str, lines: &LineIndex, chunk: Span, first: bool) -> Part {
+    let mut options = Options::ENABLE_TABLES
         | Options::ENABLE_STRIKETHROUGH
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_TASKLISTS;
+    if first {
+        // Front matter exists only at the start of the file.
+        options |= Options::ENABLE_YAML_STYLE_METADATA_BLOCKS;
+    }
+    let base = chunk.start;
     let mut builder = Builder {
         source,
-        lines: &lines,
+        lines,
         tables: Vec::new(),
         links: Vec::new(),
         html: Vec::new(),
@@ -25,41 +85,27 @@ pub fn parse(source: &str) -> Document<'_> {
         link_depth: 0,
         opaque_depth: 0,
     };
-    let mut events = Parser::new_ext(source, options).into_offset_iter();
+    let mut events = Parser::new_ext(&source[chunk], options).into_offset_iter();
     for (event, range) in &mut events {
-        builder.event(event, range);
+        builder.event(event, range.start + base..range.end + base);
     }
     builder.flush_text();
     for (_, def) in events.reference_definitions().iter() {
-        if let Some(span) = reference_destination(source, def.span.clone()) {
+        let span = def.span.start + base..def.span.end + base;
+        if let Some(span) = reference_destination(source, span) {
             builder.links.push(Link {
                 kind: LinkKind::Reference,
-                outer: def.span.clone(),
                 span,
                 place: None,
+                meant: 0..0,
             });
         }
     }
-    let Builder {
-        tables,
-        mut links,
-        html,
-        ..
-    } = builder;
-    links.sort_by_key(|l| (l.span.start, l.span.end));
-    let mut document = Document {
-        source,
-        lines,
-        tables,
-        links: Vec::new(),
-        html,
-        verdicts: None,
-    };
-    for link in &mut links {
-        link.place = document.place_of(link.span.start);
+    Part {
+        tables: builder.tables,
+        links: builder.links,
+        html: builder.html,
     }
-    document.links = links;
-    document
 }
 
 struct Builder<'s, 'l> {
@@ -140,9 +186,9 @@ impl Builder<'_, '_> {
             find_bare_urls(self.source, run, &mut spans);
             self.links.extend(spans.into_iter().map(|span| Link {
                 kind: LinkKind::Bare,
-                outer: span.clone(),
                 span,
                 place: None,
+                meant: 0..0,
             }));
         }
     }
@@ -164,8 +210,8 @@ impl Builder<'_, '_> {
                     LinkKind::Inline
                 },
                 span,
-                outer: range,
                 place: None,
+                meant: 0..0,
             });
         }
     }

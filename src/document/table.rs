@@ -47,7 +47,7 @@ fn cell(bytes: &[u8], raw: Span) -> Cell {
     while e > s && is_gfm_space(bytes[e - 1]) {
         e -= 1;
     }
-    Cell { raw, span: s..e }
+    Cell::new(raw, s..e)
 }
 
 fn is_gfm_space(b: u8) -> bool {
@@ -61,7 +61,7 @@ mod tests {
     fn cells(row: &str) -> Vec<&str> {
         split_row(row, 0..row.len())
             .into_iter()
-            .map(|c| &row[c.span])
+            .map(|c| &row[c.span()])
             .collect()
     }
 

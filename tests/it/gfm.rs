@@ -92,7 +92,7 @@ fn tables_match_what_github_renders() {
                 let cells: Vec<String> = row
                     .cells
                     .iter()
-                    .map(|c| plain_text(&doc.text(&c.span).replace("\\|", "|")).into_owned())
+                    .map(|c| plain_text(&doc.text(&c.span()).replace("\\|", "|")).into_owned())
                     .collect();
                 let shared = cells.len().min(html_cells.len());
                 assert_eq!(
@@ -170,7 +170,7 @@ fn tables_in_lists_and_block_quotes_keep_their_rows() {
     assert_eq!(doc.tables[0].rows[0].cells.len(), 3);
     assert_eq!(doc.tables[0].rows[0].line, 5);
     assert_eq!(doc.tables[1].rows[0].cells.len(), 2);
-    assert_eq!(doc.text(&doc.tables[1].rows[0].cells[0].span), "`e\\|f`");
+    assert_eq!(doc.text(&doc.tables[1].rows[0].cells[0].span()), "`e\\|f`");
 }
 
 #[test]
@@ -191,4 +191,44 @@ fn links_of_every_kind_are_found_with_their_place() {
     let place = doc.links[3].place.expect("in a table");
     assert_eq!((place.table, place.row, place.cell), (0, 0, 1));
     assert!(doc.links[0].place.is_none());
+}
+
+/// Parsing in pieces (which bounds memory and runs in parallel) finds exactly what one parse
+/// finds, on every corpus document and on the GFM examples.
+#[test]
+fn parsing_in_pieces_changes_nothing() {
+    let dir = fixture("../../../shared/corpus");
+    let mut texts: Vec<String> = std::fs::read_dir(&dir)
+        .map(|entries| {
+            entries
+                .filter_map(Result::ok)
+                .filter_map(|e| std::fs::read_to_string(e.path()).ok())
+                .collect()
+        })
+        .unwrap_or_default();
+    texts.push(read(&fixture("open-llm-survey.md")));
+    texts.extend(examples().into_iter().map(|e| e.markdown));
+    let summary = |doc: &Document<'_>| {
+        let tables: Vec<(usize, Vec<usize>)> = doc
+            .tables
+            .iter()
+            .map(|t| {
+                (
+                    t.header.line,
+                    t.rows.iter().map(|r| r.cells.len()).collect(),
+                )
+            })
+            .collect();
+        let links: Vec<(std::ops::Range<usize>, LinkKind)> =
+            doc.links.iter().map(|l| (l.span.clone(), l.kind)).collect();
+        (tables, links, doc.html.len())
+    };
+    for text in &texts {
+        let whole = Document::parse_in_chunks(text, usize::MAX);
+        for size in [1, 64, 4096] {
+            let pieces = Document::parse_in_chunks(text, size);
+            assert_eq!(summary(&pieces), summary(&whole), "pieces of {size} bytes");
+        }
+    }
+    assert!(texts.len() > 20);
 }

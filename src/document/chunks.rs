@@ -1,0 +1,157 @@
+//! Splitting a document into pieces that parse the same alone as together.
+//!
+//! A piece ends at a blank line followed by a line that starts in column 0 with a character
+//! other than a space: in CommonMark such a line closes every container (lists need indent,
+//! block quotes need `>` on every line, tables and paragraphs end at the blank line). What a
+//! blank line does not close is tracked: fenced code, HTML comments and the raw HTML blocks
+//! (`<pre>`, `<script>`, `<style>`, `<textarea>`), and front matter at the start of the file.
+
+use super::Span;
+
+/// Pieces of `source` of at least `target` bytes (the last may be shorter), in order, covering
+/// it exactly.
+pub fn split(source: &str, target: usize) -> Vec<Span> {
+    if source.len() <= target {
+        return vec![0..source.len()];
+    }
+    let mut pieces = Vec::new();
+    let mut start = 0;
+    let mut scanner = Scanner::default();
+    let mut offset = front_matter_end(source);
+    let mut previous_blank = false;
+    for line in source[offset..].split_inclusive('\n') {
+        let line_start = offset;
+        offset += line.len();
+        let blank = line.trim().is_empty();
+        let starts_block = line.starts_with(|c: char| !c.is_whitespace());
+        if previous_blank && starts_block && !scanner.open() && line_start - start >= target {
+            pieces.push(start..line_start);
+            start = line_start;
+        }
+        scanner.line(line);
+        previous_blank = blank;
+    }
+    pieces.push(start..source.len());
+    pieces
+}
+
+/// Where front matter (`---` … `---` or `...` at the very start) ends.
+fn front_matter_end(source: &str) -> usize {
+    let Some(rest) = source
+        .strip_prefix("---\n")
+        .or_else(|| source.strip_prefix("---\r\n"))
+    else {
+        return 0;
+    };
+    let mut offset = source.len() - rest.len();
+    for line in rest.split_inclusive('\n') {
+        offset += line.len();
+        let trimmed = line.trim_end();
+        if trimmed == "---" || trimmed == "..." {
+            return offset;
+        }
+    }
+    0
+}
+
+/// The blocks a blank line does not close.
+#[derive(Default)]
+struct Scanner {
+    /// An open code fence: its character and length.
+    fence: Option<(u8, usize)>,
+    /// The text that closes an open HTML block: `-->`, `</pre>` …
+    html_end: Option<&'static str>,
+}
+
+impl Scanner {
+    fn open(&self) -> bool {
+        self.fence.is_some() || self.html_end.is_some()
+    }
+
+    fn line(&mut self, line: &str) {
+        if let Some(end) = self.html_end {
+            if line.to_ascii_lowercase().contains(end) {
+                self.html_end = None;
+            }
+            return;
+        }
+        let indent = line.len() - line.trim_start_matches(' ').len();
+        let body = line.trim_start_matches(' ').trim_end();
+        if let Some((c, n)) = self.fence {
+            let run = body.bytes().take_while(|&b| b == c).count();
+            if indent < 4 && run >= n && body[run..].trim().is_empty() {
+                self.fence = None;
+            }
+            return;
+        }
+        if indent >= 4 {
+            return;
+        }
+        for c in [b'`', b'~'] {
+            let run = body.bytes().take_while(|&b| b == c).count();
+            if run >= 3 && !(c == b'`' && body[run..].contains('`')) {
+                self.fence = Some((c, run));
+                return;
+            }
+        }
+        self.html_end = html_block_end(body);
+    }
+}
+
+/// For a line that opens an HTML block a blank line does not close, the text that closes it.
+fn html_block_end(body: &str) -> Option<&'static str> {
+    let lower = body.get(..10.min(body.len()))?.to_ascii_lowercase();
+    let (end, opener) = if lower.starts_with("<!--") {
+        ("-->", "<!--")
+    } else if lower.starts_with("<![cdata[") {
+        ("]]>", "<![CDATA[")
+    } else if lower.starts_with("<?") {
+        ("?>", "<?")
+    } else {
+        let tag = ["pre", "script", "style", "textarea"]
+            .into_iter()
+            .find(|t| lower.strip_prefix('<').is_some_and(|r| r.starts_with(t)))?;
+        let end = match tag {
+            "pre" => "</pre>",
+            "script" => "</script>",
+            "style" => "</style>",
+            _ => "</textarea>",
+        };
+        (end, "<")
+    };
+    // Closed on its own line already?
+    (!body[opener.len()..].to_ascii_lowercase().contains(end)).then_some(end)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pieces(text: &str) -> Vec<&str> {
+        split(text, 1).into_iter().map(|s| &text[s]).collect()
+    }
+
+    #[test]
+    fn pieces_cover_the_text_and_end_before_a_block_in_column_0() {
+        let text = "# A\n\n| a |\n|---|\n| x |\n\n- item\n\n  continued\n\nend\n";
+        assert_eq!(
+            pieces(text),
+            [
+                "# A\n\n",
+                "| a |\n|---|\n| x |\n\n",
+                "- item\n\n  continued\n\n",
+                "end\n"
+            ]
+        );
+    }
+
+    #[test]
+    fn fences_comments_and_front_matter_are_never_split() {
+        let text = "---\na: 1\n\nb: 2\n---\n\n```\ncode\n\nmore\n```\n\n<!--\n\nx\n\n-->\n\ny\n";
+        let got = pieces(text);
+        assert_eq!(got.concat(), text);
+        assert!(got.iter().any(|p| p.contains("```\ncode\n\nmore\n```")));
+        assert!(got.iter().any(|p| p.contains("<!--\n\nx\n\n-->")));
+        assert!(got[0].starts_with("---\na: 1\n\nb: 2\n---\n"));
+    }
+}
