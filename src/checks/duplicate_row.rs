@@ -47,11 +47,12 @@ fn duplicate_rows(source: &str, rows: &[Row]) -> Vec<(usize, usize)> {
     // Distinct rows whose fingerprints collide: rare, so kept apart from the map.
     let mut collided: Vec<(u64, usize)> = Vec::new();
     let mut pairs = Vec::new();
+    let mut buffer = Vec::new();
     for (index, row) in rows.iter().enumerate() {
         if row.is_blank(source) {
             continue;
         }
-        let print = fingerprint(source, row);
+        let print = fingerprint(source, row, &mut buffer);
         let Some(&first) = first_with.get(&print) else {
             first_with.insert(print, index);
             continue;
@@ -73,22 +74,33 @@ fn duplicate_rows(source: &str, rows: &[Row]) -> Vec<(usize, usize)> {
 }
 
 /// A hash of the row's cells, trimmed, with every character in its compatibility
-/// decomposition: rows equal after NFKC have equal fingerprints.
-fn fingerprint(source: &str, row: &Row) -> u64 {
-    let mut hasher = DefaultHasher::new();
+/// decomposition: rows equal after NFKC have equal fingerprints. `buffer` is reused.
+fn fingerprint(source: &str, row: &Row, buffer: &mut Vec<u8>) -> u64 {
+    buffer.clear();
     for cell in &row.cells {
-        for c in trim(&source[cell.span()]).chars() {
-            if c.is_ascii() {
-                hasher.write_u32(c as u32);
-            } else {
-                unicode_normalization::char::decompose_compatible(c, |d| {
-                    hasher.write_u32(d as u32)
-                });
+        let text = trim(&source[cell.span()]);
+        let mut run = 0;
+        for (at, c) in text.char_indices() {
+            if c.is_ascii() || is_cjk_ideograph(c) {
+                continue;
             }
+            buffer.extend_from_slice(&text.as_bytes()[run..at]);
+            unicode_normalization::char::decompose_compatible(c, |d| {
+                buffer.extend_from_slice(d.encode_utf8(&mut [0; 4]).as_bytes());
+            });
+            run = at + c.len_utf8();
         }
-        hasher.write_u32(0x1f);
+        buffer.extend_from_slice(&text.as_bytes()[run..]);
+        buffer.push(0x1f);
     }
+    let mut hasher = DefaultHasher::new();
+    hasher.write(buffer);
     hasher.finish()
+}
+
+/// CJK Unified Ideographs have no compatibility decomposition.
+fn is_cjk_ideograph(c: char) -> bool {
+    matches!(c, '\u{4e00}'..='\u{9fff}' | '\u{3400}'..='\u{4dbf}')
 }
 
 /// Cell by cell equality after trimming and NFKC.

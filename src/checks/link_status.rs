@@ -54,7 +54,10 @@ impl Check for LinkStatus {
                 let Some(verdict) = verdicts.get(&request) else {
                     continue;
                 };
-                let place = link.place.map(|p| where_(doc, p)).unwrap_or_default();
+                let place = doc
+                    .place_of(link.span.start)
+                    .map(|p| where_(doc, p))
+                    .unwrap_or_default();
                 let finding = match (self.kind, verdict) {
                     (VerdictKind::Dead, Verdict::Dead { reason }) => {
                         Finding::new(url.span.clone(), format!("link is dead ({reason}){place}"))

@@ -147,8 +147,6 @@ pub struct Link {
     pub kind: LinkKind,
     /// Where the URL is written. For a bare URL this is the span GFM's autolinker would link.
     pub span: Span,
-    /// The table, row and cell the link is in, if any.
-    pub place: Option<Place>,
     /// The range of [`Document::meant`] holding the URLs the author meant by this link.
     pub meant: std::ops::Range<usize>,
 }

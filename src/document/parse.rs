@@ -10,7 +10,7 @@ use pulldown_cmark::{Event, LinkType, Options, Parser, Tag, TagEnd};
 /// Chunks are parsed separately (and in parallel): pulldown-cmark builds a tree of its whole
 /// input before the first event, so parsing a 100 MB survey in one piece would hold a tree
 /// several times its size.
-const CHUNK_BYTES: usize = 512 * 1024;
+const CHUNK_BYTES: usize = 128 * 1024;
 
 pub fn parse(source: &str) -> Document<'_> {
     parse_in_chunks(source, CHUNK_BYTES)
@@ -45,9 +45,6 @@ pub fn parse_in_chunks(source: &str, chunk_bytes: usize) -> Document<'_> {
         verdicts: None,
         shared: Default::default(),
     };
-    for link in &mut links {
-        link.place = document.place_of(link.span.start);
-    }
     super::meant::fill(source, &mut links, &mut document.meant);
     // The vectors grew by doubling; a large survey keeps them for the whole run.
     links.shrink_to_fit();
@@ -96,7 +93,6 @@ fn parse_chunk(source: &str, lines: &LineIndex, chunk: Span, first: bool) -> Par
             builder.links.push(Link {
                 kind: LinkKind::Reference,
                 span,
-                place: None,
                 meant: 0..0,
             });
         }
@@ -187,7 +183,6 @@ impl Builder<'_, '_> {
             self.links.extend(spans.into_iter().map(|span| Link {
                 kind: LinkKind::Bare,
                 span,
-                place: None,
                 meant: 0..0,
             }));
         }
@@ -210,7 +205,6 @@ impl Builder<'_, '_> {
                     LinkKind::Inline
                 },
                 span,
-                place: None,
                 meant: 0..0,
             });
         }

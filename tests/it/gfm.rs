@@ -188,9 +188,9 @@ fn links_of_every_kind_are_found_with_their_place() {
             "https://e.example/b.svg",
         ]
     );
-    let place = doc.links[3].place.expect("in a table");
+    let place = doc.place_of(doc.links[3].span.start).expect("in a table");
     assert_eq!((place.table, place.row, place.cell), (0, 0, 1));
-    assert!(doc.links[0].place.is_none());
+    assert!(doc.place_of(doc.links[0].span.start).is_none());
 }
 
 /// Parsing in pieces (which bounds memory and runs in parallel) finds exactly what one parse
