@@ -12,7 +12,7 @@ use super::Span;
 /// it exactly.
 pub fn split(source: &str, target: usize) -> Vec<Span> {
     if source.len() <= target {
-        return vec![0..source.len()];
+        return Vec::from([0..source.len()]);
     }
     let mut pieces = Vec::new();
     let mut start = 0;
