@@ -12,7 +12,7 @@ use super::Span;
 /// it exactly.
 pub fn split(source: &str, target: usize) -> Vec<Span> {
     if source.len() <= target {
-        return Vec::from([0..source.len()]);
+        return std::iter::once(0..source.len()).collect();
     }
     let mut pieces = Vec::new();
     let mut start = 0;
