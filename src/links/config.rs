@@ -16,7 +16,8 @@ pub struct LinkConfig {
     /// `true`, or a list of addresses / CIDRs that may be requested although private.
     /// Default `false`: loopback, private, link-local, CGNAT, metadata… are never requested.
     pub allow_private: AllowPrivate,
-    /// Requests in flight at once, all hosts together. Default 64.
+    /// Requests in flight at once, all hosts together. Default 128: high enough that the
+    /// per-host limit is what paces a run over a few busy hosts.
     pub max_concurrency: usize,
     /// Requests in flight at once to one host. Default 8: polite, and what most hosts tolerate.
     pub max_per_host: usize,
@@ -48,7 +49,7 @@ impl Default for LinkConfig {
     fn default() -> Self {
         LinkConfig {
             allow_private: AllowPrivate::default(),
-            max_concurrency: 64,
+            max_concurrency: 128,
             max_per_host: 8,
             request_timeout: ConfigDuration(Duration::from_secs(20)),
             total_timeout: ConfigDuration(Duration::from_secs(300)),

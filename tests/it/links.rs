@@ -529,7 +529,7 @@ fn config_reads_every_key_and_rejects_mistakes() {
     );
 
     let defaults = LinkConfig::default();
-    assert_eq!((defaults.max_concurrency, defaults.max_per_host), (64, 8));
+    assert_eq!((defaults.max_concurrency, defaults.max_per_host), (128, 8));
     assert_eq!(defaults.allow_private, AllowPrivate::All(false));
 
     for (bad, says) in [
