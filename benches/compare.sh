@@ -239,6 +239,8 @@ peak_rss() {
     RSS_KB=$(awk -F': ' '/Maximum resident set size/ { print $2 }' "$OUT/time-v.txt")
 }
 
+LOAD_START=$(cut -d' ' -f1-3 /proc/loadavg)
+log "load average before timing: $LOAD_START (other work on the machine skews every figure)"
 EMPTY_CONFIG=$OUT/empty.toml
 : >"$EMPTY_CONFIG"
 
@@ -468,6 +470,7 @@ tool_version() { if [[ -n $1 ]]; then version_of "$1"; else echo "${2:-not insta
     echo "# survey-lint comparison benchmarks"
     echo
     echo "$(date -u +%Y-%m-%dT%H:%M:%SZ), $(nproc) cores, $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo), survey-lint $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?')"
+    echo "load average before timing: $LOAD_START; after: $(cut -d' ' -f1-3 /proc/loadavg)"
     echo "peers: $(tool_version "$RUMDL"); $(tool_version "$LYCHEE"); markdownlint-cli2 $(tool_version "$MDL2" | grep -o 'v[0-9.]*' | head -n1); frictionless $(tool_version "$FRICTIONLESS"); timing: $(tool_version "$HYPERFINE" 'repeated runs, median of date +%s%N')"
     echo
     echo "| figure | value | target | command |"
