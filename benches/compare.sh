@@ -194,11 +194,19 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else
 mbps() { awk -v bytes="$1" -v s="$2" 'BEGIN { if (s > 0) printf "%.1f", bytes / 1e6 / s; else print "n/a" }'; }
 size_of() { wc -c <"$1" | tr -d ' '; }
 
-# measure NAME RUNS WARMUP COMMAND [PREPARE]: median wall seconds into MEDIAN.
+# measure NAME RUNS WARMUP COMMAND [PREPARE]: median wall seconds into MEDIAN. The first
+# warm-up run keeps its output in OUT/NAME.out and its exit status and output size in
+# CHECKED, so a peer that failed fast (and looked fast) shows in the summary.
 MEDIAN=
+CHECKED=
 measure() {
-    local name=$1 runs=$2 warmup=$3 cmd=$4 prepare=${5:-}
+    local name=$1 runs=$2 warmup=$3 cmd=$4 prepare=${5:-} status=0
     log "timing $name: $cmd"
+    if [[ -n $prepare ]]; then bash -c "$prepare" >/dev/null 2>&1 || true; fi
+    bash -c "$cmd" >"$OUT/$name.out" 2>&1 || status=$?
+    CHECKED="exit $status, $(wc -l <"$OUT/$name.out" | tr -d ' ') output lines"
+    log "  checked run: $CHECKED (output in $OUT/$name.out)"
+    if [[ $warmup -gt 0 ]]; then warmup=$((warmup - 1)); fi
     if [[ -n $HYPERFINE ]]; then
         local args=(--ignore-failure --style basic --runs "$runs" --export-json "$OUT/$name.json")
         if [[ $warmup -gt 0 ]]; then args+=(--warmup "$warmup"); fi
@@ -264,7 +272,7 @@ if [[ $OFFLINE == 1 ]]; then
     cmd="$SL check --offline --config $EMPTY_CONFIG $S16"
     measure sl-offline-16mb "$RUNS_FAST" 1 "$cmd"
     SL16=$MEDIAN
-    row "survey-lint check --offline, 16 MB: median s" "$(fmt "$SL16")" "" "$cmd"
+    row "survey-lint check --offline, 16 MB: median s" "$(fmt "$SL16") [$CHECKED]" "" "$cmd"
     row "survey-lint check --offline, 16 MB: MB/s" "$(mbps "$B16" "$SL16")" ">= 60" "(file $B16 bytes)"
 
     peak_rss "$cmd"
@@ -276,7 +284,7 @@ if [[ $OFFLINE == 1 ]]; then
     cmd="$SL check --offline --config $EMPTY_CONFIG $S100"
     measure sl-offline-100mb "$RUNS_SLOW" 1 "$cmd"
     SL100=$MEDIAN
-    row "survey-lint check --offline, 100 MB: median s" "$(fmt "$SL100")" "" "$cmd"
+    row "survey-lint check --offline, 100 MB: median s" "$(fmt "$SL100") [$CHECKED]" "" "$cmd"
     row "survey-lint check --offline, 100 MB: MB/s" "$(mbps "$B100" "$SL100")" "" "(file $B100 bytes)"
     row "time ratio 100 MB ÷ 16 MB (linear = $(ratio "$B100" "$B16"))" "$(ratio "$SL100" "$SL16")" "<= 7.5" ""
     peak_rss "$cmd"
@@ -287,18 +295,19 @@ if [[ $OFFLINE == 1 ]]; then
     if [[ -n $RUMDL ]]; then
         cmd="$RUMDL check --no-config --no-cache --enable MD055,MD056 $S16"
         measure rumdl-tables-16mb "$RUNS_FAST" 1 "$cmd"
-        row "rumdl $RUMDL_VERSION MD055+MD056, 16 MB: median s" "$(fmt "$MEDIAN")" "" "$cmd"
+        row "rumdl $RUMDL_VERSION MD055+MD056, 16 MB: median s" "$(fmt "$MEDIAN") [$CHECKED]" "" "$cmd"
         row "  ratio rumdl tables ÷ survey-lint" "$(ratio "$MEDIAN" "$SL16")" "> 1" ""
         cmd="$RUMDL check --no-config --no-cache $S16"
         measure rumdl-all-16mb "$RUNS_SLOW" 1 "$cmd"
-        row "rumdl $RUMDL_VERSION all rules, 16 MB: median s" "$(fmt "$MEDIAN")" "" "$cmd"
+        row "rumdl $RUMDL_VERSION all rules, 16 MB: median s" "$(fmt "$MEDIAN") [$CHECKED]" "" "$cmd"
         row "  ratio rumdl all ÷ survey-lint" "$(ratio "$MEDIAN" "$SL16")" "" ""
     fi
 
     if [[ -n $FRICTIONLESS ]]; then
-        cmd="$FRICTIONLESS validate --checks duplicate-row --limit-errors 100000000 $C16"
-        measure frictionless-16mb "$RUNS_SLOW" 0 "$cmd"
-        row "frictionless $FRICTIONLESS_VERSION validate (duplicate-row), same rows as CSV: median s" "$(fmt "$MEDIAN")" "" "$cmd"
+        # --trusted: frictionless refuses absolute paths without it (and fails fast).
+        cmd="$FRICTIONLESS validate --trusted --checks duplicate-row --limit-errors 100000000 $C16"
+        measure frictionless-16mb "$RUNS_SLOW" 1 "$cmd"
+        row "frictionless $FRICTIONLESS_VERSION validate (duplicate-row), same rows as CSV: median s" "$(fmt "$MEDIAN") [$CHECKED]" "" "$cmd"
         row "  ratio frictionless ÷ survey-lint" "$(ratio "$MEDIAN" "$SL16")" ">= 8" "(CSV $BCSV bytes)"
     fi
 
@@ -308,10 +317,10 @@ if [[ $OFFLINE == 1 ]]; then
         cmd="$SL check --offline --config $EMPTY_CONFIG $S5K"
         measure sl-offline-5000rows "$RUNS_FAST" 1 "$cmd"
         SL5K=$MEDIAN
-        row "survey-lint check --offline, 5,000 rows ($B5K bytes): median s" "$(fmt "$SL5K")" "" "$cmd"
+        row "survey-lint check --offline, 5,000 rows ($B5K bytes): median s" "$(fmt "$SL5K") [$CHECKED]" "" "$cmd"
         cmd="$MDL2 --config $MDL2_CONFIG :$S5K"
         measure markdownlint-5000rows "$RUNS_SLOW" 1 "$cmd"
-        row "markdownlint-cli2 $MARKDOWNLINT_CLI2_VERSION MD055+MD056, 5,000 rows: median s" "$(fmt "$MEDIAN")" "" "$cmd"
+        row "markdownlint-cli2 $MARKDOWNLINT_CLI2_VERSION MD055+MD056, 5,000 rows: median s" "$(fmt "$MEDIAN") [$CHECKED]" "" "$cmd"
         row "  ratio markdownlint-cli2 ÷ survey-lint" "$(ratio "$MEDIAN" "$SL5K")" "" ""
     fi
 fi
@@ -376,7 +385,7 @@ if [[ $ONLINE == 1 ]]; then
         fi
         cmd="$SL check --no-cache --config $cfg $LINKS"
         measure "sl-links-$variant" 5 1 "$cmd"
-        row "survey-lint links, $URLS URLs / $HOSTS hosts @ ${LATENCY_MS} ms, $what: median s" "$(fmt "$MEDIAN")" "" "$cmd"
+        row "survey-lint links, $URLS URLs / $HOSTS hosts @ ${LATENCY_MS} ms, $what: median s" "$(fmt "$MEDIAN") [$CHECKED]" "" "$cmd"
         row "  bounds: per host ⌈$PER_HOST÷8⌉×${LATENCY_MS}ms = $ph s, overall ⌈$URLS÷$( [[ $variant == default ]] && echo 64 || echo 80)⌉×${LATENCY_MS}ms = $oc s; ratio to max $b s" "$(ratio "$MEDIAN" "$b")" "<= 1.2" ""
         if [[ $variant == default ]]; then SLLINKS=$MEDIAN; fi
     done
@@ -392,7 +401,7 @@ if [[ $ONLINE == 1 ]]; then
         log "lychee on $URLS ok links: $LY_LINK_REQUESTS requests, $LY_LINK_RESULT"
         cmd="$LYCHEE --no-progress $LINKS"
         measure lychee-links 5 1 "$cmd"
-        row "lychee $LYCHEE_VERSION (defaults), same survey: median s" "$(fmt "$MEDIAN")" "" "$cmd"
+        row "lychee $LYCHEE_VERSION (defaults), same survey: median s" "$(fmt "$MEDIAN") [$CHECKED]" "" "$cmd"
         row "  ratio lychee ÷ survey-lint (default config)" "$(ratio "$MEDIAN" "$SLLINKS")" "> 1" ""
         row "  lychee: requests (farm count); result" "$LY_LINK_REQUESTS; $LY_LINK_RESULT" "" "$LYCHEE --no-progress --format json $LINKS"
     fi
@@ -455,11 +464,11 @@ print("%d\t%d\t%d\t%s\t%s" % (sum(broken.values()), broken.get("gone", 0), false
     measure sl-warm "$RUNS_FAST" 1 "$cmd"
     WARM=$MEDIAN
     WARM_REQUESTS=$(farm_requests)
-    row "survey-lint warm cache: median s" "$(fmt "$WARM")" "" "$cmd"
+    row "survey-lint warm cache: median s" "$(fmt "$WARM") [$CHECKED]" "" "$cmd"
     row "  requests during all warm runs (farm count)" "$WARM_REQUESTS" "0" ""
     cmd="$SL check --offline --config $CFGCACHE $LINKS"
     measure sl-offline-links "$RUNS_FAST" 1 "$cmd"
-    row "survey-lint --offline, same file: median s" "$(fmt "$MEDIAN")" "" "$cmd"
+    row "survey-lint --offline, same file: median s" "$(fmt "$MEDIAN") [$CHECKED]" "" "$cmd"
     row "  ratio warm ÷ offline" "$(ratio "$WARM" "$MEDIAN")" "<= 1.5" ""
 fi
 
