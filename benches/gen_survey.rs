@@ -134,9 +134,11 @@ impl Generator {
     pub fn csv(&mut self, target_bytes: usize) -> String {
         let survey = self.survey(target_bytes);
         let mut out = String::from("name,arch,params,framework,details,open,use,links,notes\n");
-        for line in survey.lines().filter(|l| {
-            l.starts_with("| ") && !l.starts_with("| 模型名称") && !l.starts_with("| Language")
-        }) {
+        // The Chinese tables' rows: one shape, nine columns, as a CSV file has.
+        let rows = survey.lines().filter(|l| {
+            l.starts_with("| ") && l.matches(" | ").count() == 8 && !l.starts_with("| 模型名称")
+        });
+        for line in rows {
             let cells: Vec<String> = line
                 .trim_matches('|')
                 .split(" | ")

@@ -47,6 +47,9 @@ struct JsonDiagnostic<'a> {
     fix: Option<JsonFix<'a>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     data: Option<&'a serde_json::Value>,
+    /// The URL a link finding is about.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    url: Option<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -147,5 +150,6 @@ fn diagnostic<'a>(file: &'a FileReport, d: &'a Diagnostic) -> JsonDiagnostic<'a>
                 .collect(),
         }),
         data: f.data.as_ref(),
+        url: f.url.as_deref(),
     }
 }
