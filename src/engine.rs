@@ -58,7 +58,6 @@ pub fn lint(path: String, source: Arc<String>, rules: &RuleSet) -> FileReport {
     lint_with(path, source, rules, &[], None)
 }
 
-/// Findings that inline comments suppress or that match an accepted exception are dropped.
 fn lint_with(
     path: String,
     source: Arc<String>,
@@ -68,6 +67,24 @@ fn lint_with(
 ) -> FileReport {
     let mut doc = Document::parse(&source);
     doc.verdicts = verdicts;
+    lint_document(path, &source, doc, rules, exceptions)
+}
+
+impl Linter {
+    /// Lints a document already parsed from `source` (with its link verdicts, if any).
+    pub fn lint_parsed(&self, path: String, source: &Arc<String>, doc: Document<'_>) -> FileReport {
+        lint_document(path, source, doc, &self.rules, &self.exceptions)
+    }
+}
+
+/// Findings that inline comments suppress or that match an accepted exception are dropped.
+fn lint_document(
+    path: String,
+    source: &Arc<String>,
+    doc: Document<'_>,
+    rules: &RuleSet,
+    exceptions: &[Exception],
+) -> FileReport {
     let suppressions = Suppressions::new(&doc);
     let keys = (!exceptions.is_empty()).then(|| RowKeys::new(&doc));
     // Rules are independent and share the parsed document: they run in parallel.
@@ -92,7 +109,7 @@ fn lint_with(
                 };
                 !exceptions.iter().any(|e| e.matches(&subject))
             });
-            let (doc, source) = (&doc, &source);
+            let (doc, source) = (&doc, source);
             findings.into_iter().map(move |finding| {
                 locate(&doc.lines, source, spec.clone(), rule.severity, finding)
             })

@@ -158,17 +158,24 @@ fn check(args: &CheckArgs) -> ExitStatus {
         },
         None => None,
     };
-    let verdicts = (!args.offline).then(|| {
-        let urls = collect_urls(&args.paths, changes.as_ref());
-        let options = crate::links::CheckOptions {
-            use_cache: !args.no_cache,
-            progress: args.format == Format::Human,
-            github_token: crate::links::CheckOptions::github_token_from_env(),
-        };
-        crate::links::check_urls(&urls, &link_config, &options)
-    });
     let keep_sources = args.fix || args.format == Format::Human;
-    let mut outcome = lint_paths(&args.paths, &linter, verdicts.as_ref(), keep_sources);
+    let options = crate::links::CheckOptions {
+        use_cache: !args.no_cache,
+        progress: args.format == Format::Human,
+        github_token: crate::links::CheckOptions::github_token_from_env(),
+    };
+    let (mut outcome, verdicts) = if args.offline {
+        (lint_paths(&args.paths, &linter, None, keep_sources), None)
+    } else {
+        let (outcome, verdicts) = lint_paths_online(
+            &args.paths,
+            &linter,
+            &link_config,
+            &options,
+            changes.as_ref(),
+        );
+        (outcome, Some(verdicts))
+    };
     if let Some(changes) = &changes {
         keep_changed(&mut outcome, changes);
     }
@@ -345,29 +352,59 @@ pub fn lint_paths(
     Outcome { files, errors }
 }
 
-/// Every URL (as requested) of the links under `paths`, each once; with `--changed-since`, only
-/// those on changed lines, so that an old dead link is not even requested.
-fn collect_urls(
+/// Lints with link checking: every file is read and parsed once, its URLs are checked (each
+/// unique one once, across files), and the same documents are then linted with the verdicts.
+/// All documents are held at once, which the offline path avoids.
+fn lint_paths_online(
     paths: &[std::path::PathBuf],
+    linter: &Linter,
+    config: &crate::links::LinkConfig,
+    options: &crate::links::CheckOptions,
     changes: Option<&crate::changes::Changes>,
-) -> Vec<String> {
+) -> (Outcome, Verdicts) {
+    use rayon::prelude::*;
+    let mut sources = Vec::new();
+    let errors = for_each_file(paths, |path, source| sources.push((path, Arc::new(source))));
+    let mut docs: Vec<Document<'_>> = sources
+        .par_iter()
+        .map(|(_, s)| Document::parse(s))
+        .collect();
     let mut urls = std::collections::BTreeSet::new();
-    // Unreadable files are reported by the lint pass.
-    let _ = for_each_file(paths, |path, source| {
-        let doc = Document::parse(&source);
-        for link in &doc.links {
-            for url in doc.meant_urls(link) {
-                let line = doc.lines.line(url.span.start);
-                if changes.is_some_and(|c| !c.contains(std::path::Path::new(&path), line)) {
-                    continue;
-                }
-                if let Some(request) = request_url(doc.text(&url.span), link.kind) {
-                    urls.insert(request);
-                }
+    for ((path, _), doc) in sources.iter().zip(&docs) {
+        collect_urls(path, doc, changes, &mut urls);
+    }
+    let urls: Vec<String> = urls.into_iter().collect();
+    let verdicts = crate::links::check_urls(&urls, config, options);
+    for doc in &mut docs {
+        doc.verdicts = Some(&verdicts);
+    }
+    let files = sources
+        .par_iter()
+        .zip(docs)
+        .map(|((path, source), doc)| linter.lint_parsed(path.clone(), source, doc))
+        .collect();
+    (Outcome { files, errors }, verdicts)
+}
+
+/// The URLs (as requested) of a document's links; with `--changed-since`, only those on changed
+/// lines, so that an old dead link is not even requested.
+fn collect_urls(
+    path: &str,
+    doc: &Document<'_>,
+    changes: Option<&crate::changes::Changes>,
+    urls: &mut std::collections::BTreeSet<String>,
+) {
+    for link in &doc.links {
+        for url in doc.meant_urls(link) {
+            let line = doc.lines.line(url.span.start);
+            if changes.is_some_and(|c| !c.contains(std::path::Path::new(path), line)) {
+                continue;
+            }
+            if let Some(request) = request_url(doc.text(&url.span), link.kind) {
+                urls.insert(request);
             }
         }
-    });
-    urls.into_iter().collect()
+    }
 }
 
 /// The built-in rules and the user's own, at the severities the config sets, the config's

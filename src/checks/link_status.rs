@@ -6,7 +6,7 @@
 
 use super::text::plain_text;
 use super::{Check, Edit, Finding, Fix, KEY_COLUMNS, find_column};
-use crate::document::{Document, LinkKind, Place};
+use crate::document::{Document, LinkKind, Place, Verdicts};
 use crate::links::Verdict;
 use serde::Deserialize;
 
@@ -32,14 +32,32 @@ impl LinkStatus {
 
 /// The URL to request for a link as written: `www.` links are `http://` links.
 pub fn request_url(text: &str, kind: LinkKind) -> Option<String> {
-    let lower = text.get(..8).unwrap_or(text).to_ascii_lowercase();
-    if lower.starts_with("http://") || lower.starts_with("https://") {
+    if is_http(text) {
         Some(text.to_string())
-    } else if kind == LinkKind::Bare && lower.starts_with("www.") {
+    } else if kind == LinkKind::Bare && starts_with_ignore_case(text, "www.") {
         Some(format!("http://{text}"))
     } else {
         None
     }
+}
+
+/// The verdict for a link as written, without building its request URL when it is one.
+fn verdict_for<'v>(verdicts: &'v Verdicts, text: &str, kind: LinkKind) -> Option<&'v Verdict> {
+    if is_http(text) {
+        verdicts.get(text)
+    } else {
+        verdicts.get(&request_url(text, kind)?)
+    }
+}
+
+fn is_http(text: &str) -> bool {
+    starts_with_ignore_case(text, "http://") || starts_with_ignore_case(text, "https://")
+}
+
+fn starts_with_ignore_case(text: &str, prefix: &str) -> bool {
+    text.as_bytes()
+        .get(..prefix.len())
+        .is_some_and(|p| p.eq_ignore_ascii_case(prefix.as_bytes()))
 }
 
 impl Check for LinkStatus {
@@ -48,12 +66,20 @@ impl Check for LinkStatus {
         for link in &doc.links {
             for url in doc.meant_urls(link) {
                 let text = doc.text(&url.span);
-                let Some(request) = request_url(text, link.kind) else {
+                let Some(verdict) = verdict_for(verdicts, text, link.kind) else {
                     continue;
                 };
-                let Some(verdict) = verdicts.get(&request) else {
+                let wanted = matches!(
+                    (self.kind, verdict),
+                    (VerdictKind::Dead, Verdict::Dead { .. })
+                        | (VerdictKind::Unreachable, Verdict::Unreachable { .. })
+                        | (VerdictKind::Redirected, Verdict::Redirected { .. })
+                        | (VerdictKind::Skipped, Verdict::Skipped { .. })
+                );
+                if !wanted {
                     continue;
-                };
+                }
+                // Naming the row and column is the costly part: only for a finding.
                 let place = doc
                     .place_of(link.span.start)
                     .map(|p| where_(doc, p))
