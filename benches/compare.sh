@@ -376,8 +376,8 @@ if [[ $ONLINE == 1 ]]; then
     for variant in default 80; do
         if [[ $variant == default ]]; then
             cfg=$CFG
-            read -r ph oc b <<<"$(bound "$PER_HOST" 8 64)"
-            what="default (max_concurrency 64, max_per_host 8)"
+            read -r ph oc b <<<"$(bound "$PER_HOST" 8 128)"
+            what="default (max_concurrency 128, max_per_host 8)"
         else
             cfg=$CFG80
             read -r ph oc b <<<"$(bound "$PER_HOST" 8 80)"
@@ -386,7 +386,7 @@ if [[ $ONLINE == 1 ]]; then
         cmd="$SL check --no-cache --config $cfg $LINKS"
         measure "sl-links-$variant" 5 1 "$cmd"
         row "survey-lint links, $URLS URLs / $HOSTS hosts @ ${LATENCY_MS} ms, $what: median s" "$(fmt "$MEDIAN") [$CHECKED]" "" "$cmd"
-        row "  bounds: per host ⌈$PER_HOST÷8⌉×${LATENCY_MS}ms = $ph s, overall ⌈$URLS÷$( [[ $variant == default ]] && echo 64 || echo 80)⌉×${LATENCY_MS}ms = $oc s; ratio to max $b s" "$(ratio "$MEDIAN" "$b")" "<= 1.2" ""
+        row "  bounds: per host ⌈$PER_HOST÷8⌉×${LATENCY_MS}ms = $ph s, overall ⌈$URLS÷$( [[ $variant == default ]] && echo 128 || echo 80)⌉×${LATENCY_MS}ms = $oc s; ratio to max $b s" "$(ratio "$MEDIAN" "$b")" "<= 1.2" ""
         if [[ $variant == default ]]; then SLLINKS=$MEDIAN; fi
     done
     row "  survey-lint: requests for $URLS links (farm count); findings" "$SL_LINK_REQUESTS; $SL_LINK_FINDINGS" "$URLS; none" "$SL check --no-cache --format json --config $CFG $LINKS"

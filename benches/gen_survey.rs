@@ -134,16 +134,18 @@ impl Generator {
     pub fn csv(&mut self, target_bytes: usize) -> String {
         let survey = self.survey(target_bytes);
         let mut out = String::from("name,arch,params,framework,details,open,use,links,notes\n");
-        // The Chinese tables' rows: one shape, nine columns, as a CSV file has.
+        // Every table row, as the Markdown survey has them; the English rows' seven cells are
+        // padded to the nine columns a CSV file has.
         let rows = survey.lines().filter(|l| {
-            l.starts_with("| ") && l.matches(" | ").count() == 8 && !l.starts_with("| 模型名称")
+            l.starts_with("| ") && !l.starts_with("| 模型名称") && !l.starts_with("| Language")
         });
         for line in rows {
-            let cells: Vec<String> = line
+            let mut cells: Vec<String> = line
                 .trim_matches('|')
                 .split(" | ")
                 .map(|c| format!("\"{}\"", c.trim().replace('"', "\"\"")))
                 .collect();
+            cells.resize(9, "\"\"".to_string());
             out.push_str(&cells.join(","));
             out.push('\n');
         }
