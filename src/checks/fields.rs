@@ -139,9 +139,14 @@ fn emit(source: &str, span: Span, each: &mut impl FnMut(Span)) {
 /// `训练数据` is not read as `数据`.
 fn label_before(text: &str, colon: usize, spec: &FieldSpec<'_>) -> Option<(usize, bool)> {
     let before = text[..colon].trim_end_matches([' ', '\t', '\u{a0}']);
+    let last = before.chars().next_back()?.to_ascii_lowercase();
     let ours = spec.labels.iter().map(|l| (l, true));
     let theirs = spec.other_labels.iter().map(|l| (l, false));
     ours.chain(theirs)
+        // Most labels end in another character: a cheap test before the full one.
+        .filter(|(label, _)| {
+            label.chars().next_back().map(|c| c.to_ascii_lowercase()) == Some(last)
+        })
         .filter(|(label, _)| ends_with_label(before, label))
         .max_by_key(|(label, _)| label.len())
         .map(|(label, ours)| (before.len() - label.len(), ours))
