@@ -94,16 +94,7 @@ pub fn load(explicit: Option<&Path>, start: &Path) -> Result<Loaded, ConfigError
         return Ok(Loaded::default());
     };
     let text = read(&path)?;
-    let config: Config = toml::from_str(&text).map_err(|e| {
-        ConfigError::invalid(
-            &path,
-            &text,
-            e.message().to_string(),
-            e.span(),
-            "here",
-            None,
-        )
-    })?;
+    let config: Config = toml::from_str(&text).map_err(|e| toml_error(&path, &text, &e))?;
     let base = path.parent().unwrap_or(Path::new("."));
     let user_rules = config
         .rule_files
@@ -153,21 +144,24 @@ fn load_rule_file(
             None,
         )
     })?;
-    let spec = RuleSpec::parse(&text).map_err(|e| {
-        ConfigError::invalid(
-            rule_path,
-            &text,
-            e.message().to_string(),
-            e.span(),
-            "here",
-            None,
-        )
-    })?;
+    let spec = RuleSpec::parse(&text).map_err(|e| toml_error(rule_path, &text, &e))?;
     spec.validate().map_err(|(message, needle)| {
         let span = needle.and_then(|n| text.find(&n).map(|at| at..at + n.len()));
         ConfigError::invalid(rule_path, &text, message, span, "here", None)
     })?;
     Ok(spec)
+}
+
+/// A TOML error, at its line and column in the file.
+fn toml_error(path: &Path, text: &str, error: &toml::de::Error) -> ConfigError {
+    ConfigError::invalid(
+        path,
+        text,
+        error.message().to_string(),
+        error.span(),
+        "here",
+        None,
+    )
 }
 
 fn read(path: &Path) -> Result<String, ConfigError> {

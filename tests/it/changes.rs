@@ -1,21 +1,6 @@
 //! `--changed-since`: only findings on lines added or changed since a git ref.
 
-use crate::support::{rule_lines, survey_lint};
-use std::path::Path;
-use std::process::Command;
-
-fn git(dir: &Path, args: &[&str]) {
-    let status = Command::new("git")
-        .args(args)
-        .current_dir(dir)
-        .env("GIT_AUTHOR_NAME", "t")
-        .env("GIT_AUTHOR_EMAIL", "t@example.com")
-        .env("GIT_COMMITTER_NAME", "t")
-        .env("GIT_COMMITTER_EMAIL", "t@example.com")
-        .status()
-        .unwrap();
-    assert!(status.success(), "git {args:?}");
-}
+use crate::support::{git, rule_lines, survey_lint};
 
 #[test]
 fn changed_since_reports_only_the_new_defect() {

@@ -2,9 +2,8 @@
 
 use crate::links::by_path;
 use crate::links::server::Server;
-use crate::support::{rule_lines, survey_lint};
+use crate::support::{git, rule_lines, survey_lint};
 use std::path::Path;
-use std::process::Command;
 
 /// A config that allows loopback, keeps its cache in the test's folder, and keeps timings short.
 fn write_config(dir: &Path) {
@@ -89,19 +88,6 @@ fn offline_makes_no_request_and_a_warm_cache_makes_none_either() {
     assert_eq!(server.hit_count(), first, "warm cache: no request");
     let (_, _) = check(dir.path(), &["--no-cache", "a.md"]);
     assert!(server.hit_count() > first, "--no-cache requests again");
-}
-
-fn git(dir: &Path, args: &[&str]) {
-    let status = Command::new("git")
-        .args(args)
-        .current_dir(dir)
-        .env("GIT_AUTHOR_NAME", "t")
-        .env("GIT_AUTHOR_EMAIL", "t@example.com")
-        .env("GIT_COMMITTER_NAME", "t")
-        .env("GIT_COMMITTER_EMAIL", "t@example.com")
-        .status()
-        .unwrap();
-    assert!(status.success());
 }
 
 #[test]

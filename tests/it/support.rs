@@ -54,3 +54,17 @@ pub fn rule_lines(json: &serde_json::Value) -> Vec<(String, u64)> {
         })
         .collect()
 }
+
+/// Runs git in `dir` with a fixed identity; the test fails if git does.
+pub fn git(dir: &Path, args: &[&str]) {
+    let status = Command::new("git")
+        .args(args)
+        .current_dir(dir)
+        .env("GIT_AUTHOR_NAME", "t")
+        .env("GIT_AUTHOR_EMAIL", "t@example.com")
+        .env("GIT_COMMITTER_NAME", "t")
+        .env("GIT_COMMITTER_EMAIL", "t@example.com")
+        .status()
+        .expect("run git");
+    assert!(status.success(), "git {args:?}");
+}
