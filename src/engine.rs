@@ -1,7 +1,7 @@
 //! Runs a [`RuleSet`] over one file and resolves findings into located [`Diagnostic`]s.
 
 use crate::checks::text::normalize_key;
-use crate::checks::{Finding, KEY_COLUMNS, find_column};
+use crate::checks::{Finding, find_column, key_columns};
 use crate::document::{Document, LineIndex, Verdicts};
 use crate::exceptions::{Exception, Subject};
 use crate::rules::{RuleSet, RuleSpec, Severity};
@@ -161,7 +161,7 @@ struct RowKeys {
 
 impl RowKeys {
     fn new(doc: &Document<'_>) -> RowKeys {
-        let aliases: Vec<String> = KEY_COLUMNS.iter().map(|s| s.to_string()).collect();
+        let aliases = key_columns();
         let keys = doc
             .tables
             .iter()

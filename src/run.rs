@@ -1,6 +1,7 @@
 //! The commands, from parsed arguments to output and an exit status.
 
 use crate::checks::link_status::request_url;
+use crate::checks::text::plural;
 use crate::cli::{
     CheckArgs, Cli, ColorChoice, Command, ExtractArgs, ExtractFormat, Format, LinksArgs,
     LinksFormat,
@@ -181,17 +182,13 @@ fn check(args: &CheckArgs) -> ExitStatus {
     }
     if args.fix {
         let fixed = fix_files(&mut outcome, &linter, verdicts.as_ref(), args.diff);
-        if !fixed.is_empty() {
+        if fixed.fixes > 0 {
             eprintln!(
                 "fixed {} {} in {} {}",
                 fixed.fixes,
-                if fixed.fixes == 1 {
-                    "finding"
-                } else {
-                    "findings"
-                },
+                plural(fixed.fixes, "finding", "findings"),
                 fixed.files,
-                if fixed.files == 1 { "file" } else { "files" }
+                plural(fixed.files, "file", "files")
             );
         }
         if args.diff {
@@ -244,12 +241,6 @@ struct Fixed {
     fixes: usize,
     files: usize,
     diff: String,
-}
-
-impl Fixed {
-    fn is_empty(&self) -> bool {
-        self.fixes == 0 && self.files == 0
-    }
 }
 
 /// Applies safe fixes to every file of `outcome` until none is left (a fix can uncover another),

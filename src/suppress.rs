@@ -54,10 +54,6 @@ impl Suppressions {
         Suppressions { comments }
     }
 
-    pub fn is_empty(&self) -> bool {
-        self.comments.is_empty()
-    }
-
     /// Whether a finding of `rule` starting at byte `offset` on `line` is suppressed.
     pub fn suppresses(&self, rule: &RuleSpec, offset: usize, line: usize) -> bool {
         let names = |c: &Comment| {

@@ -1,5 +1,6 @@
 //! `column-count`: a row with more or fewer cells than the header.
 
+use super::text::plural;
 use super::{Check, Finding};
 use crate::document::Document;
 
@@ -45,8 +46,4 @@ impl Check for ColumnCount {
             }
         }
     }
-}
-
-fn plural<'a>(n: usize, one: &'a str, many: &'a str) -> &'a str {
-    if n == 1 { one } else { many }
 }

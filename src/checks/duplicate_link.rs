@@ -2,6 +2,7 @@
 //! links identify the row.
 
 use super::duplicate_row::copies;
+use super::fields::bound_columns;
 use super::{Check, Finding, find_column};
 use crate::document::{Document, LinkKind, Span, Table};
 use regex::RegexSet;
@@ -27,11 +28,10 @@ impl DuplicateLink {
     /// The columns whose links identify a row: the key column and the link columns.
     fn identity_columns(&self, source: &str, table: &Table) -> HashSet<usize> {
         let key = find_column(source, table, &self.key_columns);
-        let links = self
-            .link_columns
-            .iter()
-            .filter_map(|alias| find_column(source, table, std::slice::from_ref(alias)));
-        key.into_iter().chain(links).collect()
+        let links = bound_columns(source, table, &self.link_columns);
+        key.into_iter()
+            .chain(links.iter().map(|c| c.index))
+            .collect()
     }
 }
 

@@ -5,8 +5,8 @@
 //! leaves its verdicts on the document; without them (`--offline`) these rules find nothing.
 
 use super::text::plain_text;
-use super::{Check, Edit, Finding, Fix, KEY_COLUMNS, find_column};
-use crate::document::{Document, LinkKind, Place, Verdicts};
+use super::{Check, Edit, Finding, Fix, find_column, key_columns};
+use crate::document::{Document, LinkKind, Place, Verdicts, starts_with_ignore_case};
 use crate::links::Verdict;
 use serde::Deserialize;
 
@@ -52,12 +52,6 @@ fn verdict_for<'v>(verdicts: &'v Verdicts, text: &str, kind: LinkKind) -> Option
 
 fn is_http(text: &str) -> bool {
     starts_with_ignore_case(text, "http://") || starts_with_ignore_case(text, "https://")
-}
-
-fn starts_with_ignore_case(text: &str, prefix: &str) -> bool {
-    text.as_bytes()
-        .get(..prefix.len())
-        .is_some_and(|p| p.eq_ignore_ascii_case(prefix.as_bytes()))
 }
 
 impl Check for LinkStatus {
@@ -134,8 +128,7 @@ fn where_(doc: &Document<'_>, place: Place) -> String {
         .get(place.cell)
         .map(|c| plain_text(doc.text(&c.span())).trim().to_string())
         .unwrap_or_default();
-    let aliases: Vec<String> = KEY_COLUMNS.iter().map(|s| s.to_string()).collect();
-    let key = find_column(doc.source, table, &aliases)
+    let key = find_column(doc.source, table, &key_columns())
         .and_then(|k| table.rows[place.row].cells.get(k))
         .map(|c| plain_text(doc.text(&c.span())).trim().to_string());
     match key {

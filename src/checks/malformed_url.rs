@@ -1,7 +1,7 @@
 //! `malformed-url`: a link target that is not a valid URL.
 
 use super::{Check, Finding};
-use crate::document::{Document, Join, LinkKind};
+use crate::document::{Document, Join, LinkKind, starts_with_ignore_case};
 
 pub struct MalformedUrl;
 
@@ -51,11 +51,7 @@ pub fn problem(text: &str, kind: LinkKind) -> Option<String> {
     if !absolute || plainly_valid(text) {
         return None;
     }
-    let candidate = if kind == LinkKind::Bare
-        && text
-            .get(..4)
-            .is_some_and(|w| w.eq_ignore_ascii_case("www."))
-    {
+    let candidate = if kind == LinkKind::Bare && starts_with_ignore_case(text, "www.") {
         format!("http://{text}")
     } else {
         text.to_string()

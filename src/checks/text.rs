@@ -23,6 +23,11 @@ fn nfkc_stable(c: char) -> bool {
     c.is_ascii() || matches!(c, '\u{4e00}'..='\u{9fff}' | '\u{3400}'..='\u{4dbf}')
 }
 
+/// `one` or `many` as `n` asks: `plural(1, "cell", "cells")`.
+pub fn plural<'a>(n: usize, one: &'a str, many: &'a str) -> &'a str {
+    if n == 1 { one } else { many }
+}
+
 /// Trims Unicode whitespace and zero-width characters.
 pub fn trim(text: &str) -> &str {
     text.trim_matches(|c: char| c.is_whitespace() || c == '\u{200b}' || c == '\u{feff}')

@@ -56,7 +56,8 @@ fn has_web_scheme(s: &str) -> bool {
         .any(|scheme| starts_with_ignore_case(s, scheme))
 }
 
-fn starts_with_ignore_case(s: &str, prefix: &str) -> bool {
+/// `s` starts with `prefix`, ASCII case ignored.
+pub fn starts_with_ignore_case(s: &str, prefix: &str) -> bool {
     s.len() >= prefix.len() && s.as_bytes()[..prefix.len()].eq_ignore_ascii_case(prefix.as_bytes())
 }
 

@@ -8,6 +8,7 @@
 //! gets a snippet of its own instead of dragging every line between into view.
 
 use super::Outcome;
+use crate::checks::text::plural;
 use crate::document::{LineIndex, Span, floor_char_boundary};
 use crate::engine::{Diagnostic, FileReport};
 use crate::rules::Severity;
@@ -309,8 +310,4 @@ pub fn render_summary(outcome: &Outcome) -> String {
     }
     line.push('\n');
     line
-}
-
-fn plural<'a>(n: usize, one: &'a str, many: &'a str) -> &'a str {
-    if n == 1 { one } else { many }
 }

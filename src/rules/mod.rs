@@ -66,10 +66,6 @@ impl RuleSet {
     pub fn builtin() -> RuleSet {
         RuleSet::new(builtin_specs(), |spec| RuleLevel::Severity(spec.severity))
     }
-
-    pub fn is_enabled(&self, name: &str) -> bool {
-        self.rules.iter().any(|r| r.spec.name == name)
-    }
 }
 
 /// Finds a rule by name or code, in any case.
