@@ -101,8 +101,7 @@ impl Check for LinkStatus {
                         replacement: target.clone(),
                     }])),
                     (VerdictKind::Skipped, Verdict::Skipped { reason })
-                        if !reason.starts_with("excluded by pattern")
-                            && !reason.starts_with("not an http") =>
+                        if verdict.skipped_unasked() =>
                     {
                         Finding::new(
                         url.span.clone(),

@@ -84,6 +84,21 @@ pub enum Verdict {
     Skipped { reason: String },
 }
 
+/// How the reasons of skips that are not the address policy's begin.
+const EXCLUDED: &str = "excluded by pattern";
+const NOT_A_URL: &str = "not a valid URL";
+const NOT_HTTP: &str = "not an http(s) URL";
+
+impl Verdict {
+    /// Skipped for a reason the user did not ask for — the address policy refused a private,
+    /// loopback or metadata address, or the target is not a valid URL — rather than because
+    /// the config excluded the link or it is not an http(s) link.
+    pub fn skipped_unasked(&self) -> bool {
+        matches!(self, Verdict::Skipped { reason }
+            if ![EXCLUDED, NOT_HTTP].iter().any(|p| reason.starts_with(p)))
+    }
+}
+
 /// Checks every URL once (normalized: fragment dropped for the request; the map is keyed by
 /// the URL exactly as given). Never panics and never fails: a network that cannot be reached
 /// makes the links `Unreachable`. Safe to call from inside a tokio runtime (the check then runs
@@ -154,11 +169,11 @@ fn settle(
 /// The URL to request for `given`, or the verdict that makes a request needless.
 fn prepare(given: &str, config: &LinkConfig) -> Result<Url, Verdict> {
     if let Some(pattern) = config.excluded_by(given) {
-        return Err(skipped(format!("excluded by pattern `{pattern}`")));
+        return Err(skipped(format!("{EXCLUDED} `{pattern}`")));
     }
-    let mut url = Url::parse(given.trim()).map_err(|e| skipped(format!("not a valid URL: {e}")))?;
+    let mut url = Url::parse(given.trim()).map_err(|e| skipped(format!("{NOT_A_URL}: {e}")))?;
     if !matches!(url.scheme(), "http" | "https") {
-        return Err(skipped(format!("not an http(s) URL ({}:)", url.scheme())));
+        return Err(skipped(format!("{NOT_HTTP} ({}:)", url.scheme())));
     }
     // IP literals are judged here already, so that a verdict cached under a laxer policy is
     // not served for them; names are judged when resolved, at every hop.
