@@ -6,11 +6,11 @@
 //! `count name * duration` — that fails it; anything else is description, not a defect.
 
 use super::fields::{FieldSpec, bound_columns, field_values};
+use super::lexicon::{self, Lexicon};
 use super::{Check, Edit, Finding, Fix};
 use crate::document::{Document, Span};
 use serde::Deserialize;
 use serde_json::json;
-use std::collections::BTreeMap;
 
 /// The settings of a `malformed-compute` rule (keys of its `[check]` table).
 #[derive(Debug, Clone, Deserialize)]
@@ -29,9 +29,10 @@ pub struct ComputeSettings {
     pub missing: Vec<String>,
     /// Canonical accelerator name → other spellings. A name with a space also matches without
     /// it (`RTX 4090` matches `RTX4090`), and a plural `s` is accepted (`A100s`).
-    pub accelerators: BTreeMap<String, Vec<String>>,
+    #[serde(deserialize_with = "lexicon::spellings")]
+    pub accelerators: Lexicon<String>,
     /// Time unit → hours per unit (`天` = 24).
-    pub time_units: BTreeMap<String, f64>,
+    pub time_units: Lexicon<f64>,
 }
 
 /// A parsed compute value: `count` accelerators for `hours` each.
@@ -430,21 +431,18 @@ fn boundary(after: &str) -> bool {
     }
 }
 
-/// Every spelling of every accelerator, with its canonical name.
-fn spellings(settings: &ComputeSettings) -> impl Iterator<Item = (&str, &str)> {
-    settings
-        .accelerators
-        .iter()
-        .flat_map(|(canonical, aliases)| {
-            std::iter::once(canonical.as_str())
-                .chain(aliases.iter().map(String::as_str))
-                .map(move |spelling| (canonical.as_str(), spelling))
-        })
+/// Every spelling of an accelerator that could start `rest`, with its canonical name.
+fn spellings<'a>(
+    settings: &'a ComputeSettings,
+    rest: &str,
+) -> impl Iterator<Item = (&'a str, &'a str)> {
+    let candidates = settings.accelerators.starting(rest).iter();
+    candidates.map(|(spelling, canonical)| (canonical.as_str(), spelling.as_str()))
 }
 
 /// The longest spelling at the cursor; spaces in a spelling match any or no whitespace.
 fn known_name<'a>(rest: &str, settings: &'a ComputeSettings) -> Option<(Accel<'a>, usize)> {
-    let (canonical, len) = spellings(settings)
+    let (canonical, len) = spellings(settings, rest)
         .filter_map(|(canonical, spelling)| {
             let len = loose_prefix(rest, spelling)?;
             Some((canonical, with_plural(rest, len)?))
@@ -465,7 +463,7 @@ fn split_len(split: &Accel<'_>, pos: usize) -> usize {
 /// does not move.
 fn split_name<'a>(c: &Cursor<'_>, settings: &'a ComputeSettings) -> Option<Accel<'a>> {
     let rest = c.rest();
-    let (canonical, len, spaces) = spellings(settings)
+    let (canonical, len, spaces) = spellings(settings, rest)
         .filter_map(|(canonical, spelling)| {
             let (len, spaces) = split_prefix(rest, spelling)?;
             Some((canonical, with_plural(rest, len)?, spaces))
@@ -582,6 +580,7 @@ fn duration(c: &mut Cursor<'_>, settings: &ComputeSettings) -> Duration {
     let rest = c.rest();
     let unit = settings
         .time_units
+        .starting(rest)
         .iter()
         .filter(|(unit, _)| {
             rest.get(..unit.len())

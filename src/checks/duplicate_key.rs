@@ -4,7 +4,7 @@ use super::duplicate_row::copies;
 use super::text::{normalize_key, plain_text};
 use super::{Check, Finding, find_column};
 use crate::document::Document;
-use std::collections::{HashMap, HashSet};
+use foldhash::{HashMap, HashMapExt, HashSet};
 
 pub struct DuplicateKey {
     key_columns: Vec<String>,

@@ -5,8 +5,8 @@ use super::duplicate_row::copies;
 use super::fields::bound_columns;
 use super::{Check, Finding, find_column};
 use crate::document::{Document, LinkKind, Span, Table};
+use foldhash::{HashMap, HashMapExt, HashSet};
 use regex::RegexSet;
-use std::collections::{HashMap, HashSet};
 
 pub struct DuplicateLink {
     key_columns: Vec<String>,

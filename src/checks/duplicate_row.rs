@@ -3,8 +3,8 @@
 use super::text::{normalize_cell, trim};
 use super::{Check, Finding, Fix};
 use crate::document::{Document, Row};
-use std::collections::HashMap;
-use std::hash::{DefaultHasher, Hasher};
+use foldhash::{HashMap, HashMapExt};
+use std::hash::{BuildHasher, Hasher};
 
 pub struct DuplicateRow;
 
@@ -48,11 +48,12 @@ fn duplicate_rows(source: &str, rows: &[Row]) -> Vec<(usize, usize)> {
     let mut collided: Vec<(u64, usize)> = Vec::new();
     let mut pairs = Vec::new();
     let mut buffer = Vec::new();
+    let state = foldhash::fast::RandomState::default();
     for (index, row) in rows.iter().enumerate() {
         if row.is_blank(source) {
             continue;
         }
-        let print = fingerprint(source, row, &mut buffer);
+        let print = fingerprint(source, row, &mut buffer, &state);
         let Some(&first) = first_with.get(&print) else {
             first_with.insert(print, index);
             continue;
@@ -75,7 +76,12 @@ fn duplicate_rows(source: &str, rows: &[Row]) -> Vec<(usize, usize)> {
 
 /// A hash of the row's cells, trimmed, with every character in its compatibility
 /// decomposition: rows equal after NFKC have equal fingerprints. `buffer` is reused.
-fn fingerprint(source: &str, row: &Row, buffer: &mut Vec<u8>) -> u64 {
+fn fingerprint(
+    source: &str,
+    row: &Row,
+    buffer: &mut Vec<u8>,
+    state: &foldhash::fast::RandomState,
+) -> u64 {
     buffer.clear();
     for cell in &row.cells {
         let text = trim(&source[cell.span()]);
@@ -93,7 +99,7 @@ fn fingerprint(source: &str, row: &Row, buffer: &mut Vec<u8>) -> u64 {
         buffer.extend_from_slice(&text.as_bytes()[run..]);
         buffer.push(0x1f);
     }
-    let mut hasher = DefaultHasher::new();
+    let mut hasher = state.build_hasher();
     hasher.write(buffer);
     hasher.finish()
 }

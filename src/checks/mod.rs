@@ -11,6 +11,7 @@ mod empty_row;
 pub mod fields;
 mod glued_url;
 pub mod invalid_value;
+pub mod lexicon;
 pub mod link_status;
 pub mod malformed_url;
 pub mod quantity;

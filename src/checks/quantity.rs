@@ -6,11 +6,11 @@
 //! data`, `35B (3B active)`); only the list is checked, so prose is never a finding.
 
 use super::fields::{BoundColumn, FieldSpec, FieldValue, bound_columns, field_values};
+use super::lexicon::Lexicon;
 use super::{Check, Edit, Finding, Fix};
 use crate::document::{Document, Span, Table};
 use serde::Deserialize;
 use serde_json::json;
-use std::collections::BTreeMap;
 
 /// The settings of a `malformed-quantity` rule (keys of its `[check]` table).
 #[derive(Debug, Clone, Deserialize)]
@@ -29,10 +29,10 @@ pub struct QuantitySettings {
     #[serde(default)]
     pub other_labels: Vec<String>,
     /// Count units → multiplier (`B` = 1e9, `万` = 1e4, `Trillion` = 1e12), any ASCII case.
-    pub units: BTreeMap<String, f64>,
+    pub units: Lexicon<f64>,
     /// Byte units → bytes (`TB` = 1e12).
     #[serde(default)]
-    pub byte_units: BTreeMap<String, f64>,
+    pub byte_units: Lexicon<f64>,
 }
 
 /// One amount of a quantity list, e.g. `13B` in `7B/13B`. Spans are relative to the text.
@@ -247,11 +247,10 @@ enum UnitMatch {
 /// The longest unit at `at` that ends at a word boundary; else a unit written twice.
 fn unit_at(text: &str, at: usize, settings: &QuantitySettings) -> UnitMatch {
     let rest = &text[at..];
-    let counts = settings.units.iter().map(|(u, f)| (u.as_str(), *f, false));
-    let bytes = settings
-        .byte_units
-        .iter()
-        .map(|(u, f)| (u.as_str(), *f, true));
+    let counts = settings.units.starting(rest).iter();
+    let counts = counts.map(|(u, f)| (u.as_str(), *f, false));
+    let bytes = settings.byte_units.starting(rest).iter();
+    let bytes = bytes.map(|(u, f)| (u.as_str(), *f, true));
     let all = || counts.clone().chain(bytes.clone());
     let starts = |u: &str| {
         rest.get(..u.len())
@@ -393,7 +392,7 @@ impl MalformedQuantity {
 /// The multiplier (and bytes flag) of a header's unit note, e.g. `B` in `Params (B)`, for the
 /// `column_unit` of [`parse_quantity`].
 pub fn column_unit(settings: &QuantitySettings, note: &str) -> Option<(f64, bool)> {
-    let find = |units: &BTreeMap<String, f64>| {
+    let find = |units: &Lexicon<f64>| {
         units
             .iter()
             .find(|(u, _)| u.eq_ignore_ascii_case(note))

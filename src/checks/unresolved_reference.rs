@@ -39,7 +39,7 @@ impl Check for UnresolvedReference {
             };
             // Keys are gathered only for a table that has references.
             let mut keys: Option<Vec<(String, String)>> = None;
-            for row in &table.rows {
+            for row in table.rows.iter().filter(|r| may_refer(doc.text(&r.span))) {
                 for (index, cell) in row.cells.iter().enumerate() {
                     if index == key_column {
                         continue;
@@ -79,7 +79,7 @@ impl Check for UnresolvedReference {
 /// The names referred to in a cell, with their spans.
 fn references(source: &str, cell: Span) -> Vec<(&str, Span)> {
     let text = &source[cell.clone()];
-    if !text.contains('同') && !contains_ignore_ascii_case(text, "same as") {
+    if !may_refer(text) {
         return Vec::new();
     }
     [&*TONG, &*SAME_AS]
@@ -90,10 +90,26 @@ fn references(source: &str, cell: Span) -> Vec<(&str, Span)> {
         .collect()
 }
 
+/// A cheap test that `text` may hold a reference: most rows of a survey hold none.
+fn may_refer(text: &str) -> bool {
+    text.contains('同') || contains_ignore_ascii_case(text, "same as")
+}
+
+/// Case-insensitive (ASCII) substring test; `needle` starts with an ASCII letter. Only the
+/// places where its first letter stands are compared, found with memchr.
 fn contains_ignore_ascii_case(text: &str, needle: &str) -> bool {
-    text.as_bytes()
-        .windows(needle.len())
-        .any(|w| w.eq_ignore_ascii_case(needle.as_bytes()))
+    let (bytes, needle) = (text.as_bytes(), needle.as_bytes());
+    let first = needle[0];
+    memchr::memchr2_iter(
+        first.to_ascii_lowercase(),
+        first.to_ascii_uppercase(),
+        bytes,
+    )
+    .any(|i| {
+        bytes
+            .get(i..i + needle.len())
+            .is_some_and(|w| w.eq_ignore_ascii_case(needle))
+    })
 }
 
 /// A reference resolves when it is a key, or a key followed by a variant (`LLaMa-7B`).

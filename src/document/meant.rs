@@ -44,24 +44,39 @@ impl Document<'_> {
 pub(super) fn fill(source: &str, links: &mut [Link], out: &mut Vec<MeantUrl>) {
     for link in links {
         let start = out.len();
-        out.extend(meant_urls(
-            source,
-            link.span.clone(),
-            link.kind == LinkKind::Bare,
-        ));
+        push_meant_urls(source, link.span.clone(), link.kind == LinkKind::Bare, out);
         link.meant = start..out.len();
     }
 }
 
 /// Splits the link text at `span` into the URLs it holds; `bare` also cuts run-on prose.
 pub fn meant_urls(source: &str, span: Span, bare: bool) -> Vec<MeantUrl> {
+    let mut urls = Vec::new();
+    push_meant_urls(source, span, bare, &mut urls);
+    urls
+}
+
+/// [`meant_urls`], appended to `out`. Allocates nothing for a link that holds one URL.
+fn push_meant_urls(source: &str, span: Span, bare: bool, out: &mut Vec<MeantUrl>) {
     let text = &source[span.clone()];
-    let mut starts: Vec<(usize, Join)> = vec![(0, Join::Start)];
-    starts.extend(inner_url_starts(text));
-    let mut urls = Vec::with_capacity(starts.len());
-    for (i, &(start, join)) in starts.iter().enumerate() {
-        let end = starts.get(i + 1).map_or(text.len(), |&(next, _)| next);
-        let is_last = i + 1 == starts.len();
+    let first = out.len();
+    let inner = inner_url_starts(text);
+    let start_of = |i: usize| {
+        if i == 0 {
+            (0, Join::Start)
+        } else {
+            inner[i - 1]
+        }
+    };
+    let count = inner.len() + 1;
+    for i in 0..count {
+        let (start, join) = start_of(i);
+        let is_last = i + 1 == count;
+        let end = if is_last {
+            text.len()
+        } else {
+            start_of(i + 1).0
+        };
         let part = &text[start..end];
         let part = part.strip_suffix("](").unwrap_or(part);
         let cut = if bare {
@@ -77,18 +92,17 @@ pub fn meant_urls(source: &str, span: Span, bare: bool) -> Vec<MeantUrl> {
         let url_end = span.start + start + meant_len;
         let part_end = span.start + start + part.len();
         let join = match join {
-            Join::Glued if urls.last().is_some_and(|u: &MeantUrl| u.run_on.is_some()) => {
+            Join::Glued if out[first..].last().is_some_and(|u| u.run_on.is_some()) => {
                 Join::AfterText
             }
             other => other,
         };
-        urls.push(MeantUrl {
+        out.push(MeantUrl {
             span: span.start + start..url_end,
             join,
             run_on: cut.map(|_| url_end..part_end).filter(|r| !r.is_empty()),
         });
     }
-    urls
 }
 
 /// Where another URL starts inside `text`, and how it is joined to what precedes it.

@@ -29,35 +29,36 @@ pub fn parse_in_chunks(source: &str, chunk_bytes: usize) -> Document<'_> {
     let mut tables = Vec::with_capacity(parts.iter().map(|p| p.tables.len()).sum());
     let mut links = Vec::with_capacity(parts.iter().map(|p| p.links.len()).sum());
     let mut html = Vec::with_capacity(parts.iter().map(|p| p.html.len()).sum());
+    let mut meant = Vec::with_capacity(parts.iter().map(|p| p.meant.len()).sum());
+    // Chunks are consecutive, so their sorted links stay sorted one after another.
     for part in parts {
+        let base = meant.len();
+        links.extend(part.links.into_iter().map(|mut link| {
+            link.meant = link.meant.start + base..link.meant.end + base;
+            link
+        }));
+        meant.extend(part.meant);
         tables.extend(part.tables);
-        links.extend(part.links);
         html.extend(part.html);
     }
-    links.sort_by_key(|l| (l.span.start, l.span.end));
-    let mut document = Document {
+    Document {
         source,
         lines,
         tables,
-        links: Vec::new(),
+        links,
         html,
-        meant: Vec::new(),
+        meant,
         verdicts: None,
         shared: Default::default(),
-    };
-    super::meant::fill(source, &mut links, &mut document.meant);
-    // The vectors grew by doubling; a large survey keeps them for the whole run.
-    links.shrink_to_fit();
-    document.meant.shrink_to_fit();
-    document.tables.shrink_to_fit();
-    document.links = links;
-    document
+    }
 }
 
 /// What one chunk holds, in absolute byte offsets.
 struct Part {
     tables: Vec<Table>,
+    /// Sorted by position, with their `meant` ranges into `meant`.
     links: Vec<Link>,
+    meant: Vec<super::MeantUrl>,
     html: Vec<Span>,
 }
 
@@ -97,9 +98,14 @@ fn parse_chunk(source: &str, lines: &LineIndex, chunk: Span, first: bool) -> Par
             });
         }
     }
+    let mut links = builder.links;
+    links.sort_by_key(|l| (l.span.start, l.span.end));
+    let mut meant = Vec::new();
+    super::meant::fill(source, &mut links, &mut meant);
     Part {
         tables: builder.tables,
-        links: builder.links,
+        links,
+        meant,
         html: builder.html,
     }
 }
