@@ -45,8 +45,7 @@ impl Check for DuplicateLink {
             // Rows that are copies are `duplicate-row`'s findings.
             let copies: HashSet<usize> = copies.iter().map(|&(_, dup)| dup).collect();
             let mut first_row_of: HashMap<String, (usize, Span)> = HashMap::new();
-            let links = doc.links_in_table(index).iter().filter_map(|l| {
-                let place = doc.place_of(l.span.start).filter(|p| p.table == index)?;
+            let links = doc.links_in_cells(index).filter_map(|(place, l)| {
                 let wanted = l.kind != LinkKind::Image
                     && columns.contains(&place.cell)
                     && !copies.contains(&place.row);

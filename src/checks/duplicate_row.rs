@@ -85,6 +85,11 @@ fn fingerprint(
     buffer.clear();
     for cell in &row.cells {
         let text = trim(&source[cell.span()]);
+        if text.is_ascii() {
+            buffer.extend_from_slice(text.as_bytes());
+            buffer.push(0x1f);
+            continue;
+        }
         let mut run = 0;
         for (at, c) in text.char_indices() {
             if c.is_ascii() || is_cjk_ideograph(c) {

@@ -115,6 +115,12 @@ impl Row {
     pub fn is_blank(&self, source: &str) -> bool {
         self.cells.iter().all(|cell| is_blank(&source[cell.span()]))
     }
+
+    /// The index of the cell whose raw text (pipes excluded, ends included) holds `offset`.
+    pub fn cell_at(&self, offset: usize) -> Option<usize> {
+        let within = |c: &Cell| offset >= c.raw().start && offset <= c.raw().end;
+        self.cells.iter().position(within)
+    }
 }
 
 /// Blank: only whitespace (Unicode, including NBSP and zero-width spaces) or `&nbsp;`.
@@ -174,6 +180,29 @@ impl Document<'_> {
         &self.links[start..end.max(start)]
     }
 
+    /// The links that start inside a body cell of table `index`, with their places, in source
+    /// order: [`Document::place_of`] for each of them, in one walk over the rows.
+    pub fn links_in_cells(&self, index: usize) -> impl Iterator<Item = (Place, &Link)> {
+        let rows = self.tables.get(index).map_or(&[][..], |t| &t.rows[..]);
+        let mut row = 0;
+        self.links_in_table(index).iter().filter_map(move |link| {
+            let offset = link.span.start;
+            while rows.get(row).is_some_and(|r| r.span.end < offset) {
+                row += 1;
+            }
+            let r = rows.get(row).filter(|r| offset >= r.span.start)?;
+            let cell = r.cell_at(offset)?;
+            Some((
+                Place {
+                    table: index,
+                    row,
+                    cell,
+                },
+                link,
+            ))
+        })
+    }
+
     /// The table cell that contains a byte offset, if any.
     pub fn place_of(&self, offset: usize) -> Option<Place> {
         let table = self.tables.partition_point(|t| t.span.end < offset);
@@ -186,10 +215,7 @@ impl Document<'_> {
         if offset < r.span.start {
             return None;
         }
-        let cell = r
-            .cells
-            .iter()
-            .position(|c| offset >= c.raw().start && offset <= c.raw().end)?;
+        let cell = r.cell_at(offset)?;
         Some(Place { table, row, cell })
     }
 }

@@ -16,24 +16,23 @@ pub fn split_row(source: &str, span: Span) -> Vec<Cell> {
     if start < end && bytes[start] == b'|' {
         start += 1;
     }
-    let mut pipes = Vec::new();
-    let mut i = start;
-    while i < end {
-        match bytes[i] {
-            b'\\' if i + 1 < end && bytes[i + 1].is_ascii_punctuation() => i += 1,
-            b'|' => pipes.push(i),
-            _ => {}
-        }
-        i += 1;
-    }
-    let trailing_pipe = pipes.last() == Some(&(end.wrapping_sub(1))) && end > start;
-    let mut cells = Vec::with_capacity(pipes.len() + 1);
+    // Pipes and backslashes are the only bytes that matter; memchr finds them.
+    let mut cells = Vec::with_capacity(memchr::memchr_iter(b'|', &bytes[start..end]).count() + 1);
     let mut cell_start = start;
-    for &pipe in &pipes {
-        cells.push(cell(bytes, cell_start..pipe));
-        cell_start = pipe + 1;
+    let mut any_pipe = false;
+    let mut i = start;
+    while let Some(found) = memchr::memchr2(b'|', b'\\', &bytes[i..end]) {
+        let at = i + found;
+        if bytes[at] == b'\\' {
+            let escapes = at + 1 < end && bytes[at + 1].is_ascii_punctuation();
+            i = at + if escapes { 2 } else { 1 };
+            continue;
+        }
+        cells.push(cell(bytes, cell_start..at));
+        (cell_start, i, any_pipe) = (at + 1, at + 1, true);
     }
-    if !trailing_pipe {
+    // A pipe that ends the row closes the last cell rather than opening an empty one.
+    if !(any_pipe && cell_start == end) {
         cells.push(cell(bytes, cell_start..end));
     }
     cells
