@@ -105,6 +105,10 @@ pub fn cell_fields(source: &str, cell: Span, spec: &FieldSpec<'_>, mut each: imp
     // Start of the value of the rule's field that is still open, waiting for the next label.
     let mut open: Option<usize> = None;
     for (colon, mark) in text.match_indices([':', '：']) {
+        // `https://…` is a URL, not a label and its value.
+        if text[colon..].starts_with("://") {
+            continue;
+        }
         let Some((label_start, ours)) = label_before(text, colon, spec) else {
             continue;
         };
@@ -139,17 +143,20 @@ fn emit(source: &str, span: Span, each: &mut impl FnMut(Span)) {
 /// `训练数据` is not read as `数据`.
 fn label_before(text: &str, colon: usize, spec: &FieldSpec<'_>) -> Option<(usize, bool)> {
     let before = text[..colon].trim_end_matches([' ', '\t', '\u{a0}']);
-    let last = before.chars().next_back()?.to_ascii_lowercase();
-    let ours = spec.labels.iter().map(|l| (l, true));
-    let theirs = spec.other_labels.iter().map(|l| (l, false));
-    ours.chain(theirs)
-        // Most labels end in another character: a cheap test before the full one.
-        .filter(|(label, _)| {
-            label.chars().next_back().map(|c| c.to_ascii_lowercase()) == Some(last)
-        })
-        .filter(|(label, _)| ends_with_label(before, label))
-        .max_by_key(|(label, _)| label.len())
-        .map(|(label, ours)| (before.len() - label.len(), ours))
+    let last = before.as_bytes().last()?.to_ascii_lowercase();
+    // (length, ours) of the longest label found; on a tie the later one, the other field's.
+    let mut best: Option<(usize, bool)> = None;
+    for (labels, ours) in [(spec.labels, true), (spec.other_labels, false)] {
+        for label in labels {
+            // Most labels end in another byte: a cheap test before the full one.
+            let ends_alike = label.as_bytes().last().map(u8::to_ascii_lowercase) == Some(last);
+            let longer = best.is_none_or(|(len, _)| label.len() >= len);
+            if ends_alike && longer && ends_with_label(before, label) {
+                best = Some((label.len(), ours));
+            }
+        }
+    }
+    best.map(|(len, ours)| (before.len() - len, ours))
 }
 
 /// Case-insensitive (ASCII) suffix test. An ASCII label must not continue a word (`metadata:`
@@ -178,6 +185,11 @@ fn ends_with_label(before: &str, label: &str) -> bool {
 /// (`**…**`, `` `…` ``) off a value, so the span is the value a reader sees.
 pub fn trim_value(source: &str, span: Span) -> Span {
     let text = &source[span.clone()];
+    // Nothing trimmed is a letter or digit: most values need no more than this test.
+    let alphanumeric = |c: Option<char>| c.is_some_and(char::is_alphanumeric);
+    if alphanumeric(text.chars().next()) && alphanumeric(text.chars().next_back()) {
+        return span;
+    }
     let mut t = text;
     loop {
         let before = t.len();

@@ -1,7 +1,7 @@
 //! `malformed-url`: a link target that is not a valid URL.
 
 use super::{Check, Finding};
-use crate::document::{Document, Join, LinkKind, starts_with_ignore_case};
+use crate::document::{Document, Join, LinkKind, find_scheme_separator, starts_with_ignore_case};
 
 pub struct MalformedUrl;
 
@@ -47,7 +47,7 @@ impl Check for MalformedUrl {
 /// Why `text` is not a valid link target, if it is not. Relative references (`docs/x.md`,
 /// `#section`) are valid targets and are not checked.
 pub fn problem(text: &str, kind: LinkKind) -> Option<String> {
-    let absolute = text.contains("://") || has_scheme(text);
+    let absolute = find_scheme_separator(text).is_some() || has_scheme(text);
     if !absolute || plainly_valid(text) {
         return None;
     }

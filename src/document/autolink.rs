@@ -2,6 +2,15 @@
 
 use super::Span;
 use linkify::{LinkFinder, LinkKind};
+use memchr::memmem::Finder;
+use std::sync::LazyLock;
+
+/// The offset of the first `://` in `text`. Called for every text run and link of a survey, so
+/// the searcher is built once.
+pub fn find_scheme_separator(text: &str) -> Option<usize> {
+    static SEPARATOR: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new("://"));
+    SEPARATOR.find(text.as_bytes())
+}
 
 /// Finds the bare URLs GFM would link in `source[run]` and appends their spans to `out`.
 ///
@@ -10,7 +19,10 @@ use linkify::{LinkFinder, LinkKind};
 /// or `*`, `_`, `~`, `(`) and where it ends (see [`gfm_autolink_end`]).
 pub fn find_bare_urls(source: &str, run: Span, out: &mut Vec<Span>) {
     let text = &source[run.clone()];
-    if !text.contains("://") && !text.contains("www.") && !text.contains("WWW.") {
+    static WWW: LazyLock<[Finder<'static>; 2]> =
+        LazyLock::new(|| [Finder::new("www."), Finder::new("WWW.")]);
+    let www = || WWW.iter().any(|f| f.find(text.as_bytes()).is_some());
+    if find_scheme_separator(text).is_none() && !www() {
         return;
     }
     let mut finder = LinkFinder::new();

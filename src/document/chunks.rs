@@ -100,6 +100,9 @@ impl Scanner {
 
 /// For a line that opens an HTML block a blank line does not close, the text that closes it.
 fn html_block_end(body: &str) -> Option<&'static str> {
+    if !body.starts_with('<') {
+        return None;
+    }
     let lower = body.get(..10.min(body.len()))?.to_ascii_lowercase();
     let (end, opener) = if lower.starts_with("<!--") {
         ("-->", "<!--")

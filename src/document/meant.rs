@@ -5,7 +5,7 @@
 //! text is split where a second URL starts (glued URLs) and, for bare URLs, cut where prose runs
 //! into it, giving the URLs a human meant and the defects between them.
 
-use super::{Document, Link, LinkKind, Span, gfm_autolink_end};
+use super::{Document, Link, LinkKind, Span, find_scheme_separator, gfm_autolink_end};
 
 /// One URL the author meant, and how it was joined to what came before it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -110,7 +110,7 @@ fn inner_url_starts(text: &str) -> Vec<(usize, Join)> {
     let bytes = text.as_bytes();
     let mut starts = Vec::new();
     let mut from = 1;
-    while let Some(found) = text.get(from..).and_then(|rest| rest.find("://")) {
+    while let Some(found) = text.get(from..).and_then(find_scheme_separator) {
         let colon = from + found;
         from = colon + 3;
         let scheme_start = ["https", "http", "ftp"].iter().find_map(|scheme| {
@@ -148,7 +148,7 @@ fn is_site_root(prefix: &str) -> bool {
 /// it. A whole CJK path segment such as Wikipedia's `/wiki/大语言模型` is kept: it is a real
 /// address.
 fn run_on_cut(part: &str, is_last: bool) -> Option<usize> {
-    let path_start = part.find("://").map(|i| i + 3).unwrap_or(0);
+    let path_start = find_scheme_separator(part).map_or(0, |i| i + 3);
     let path_start = path_start + part[path_start..].find('/')?;
     let (offset, _) = part[path_start..]
         .char_indices()

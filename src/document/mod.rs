@@ -8,7 +8,9 @@ mod meant;
 mod parse;
 mod table;
 
-pub use autolink::{find_bare_urls, gfm_autolink_end, starts_with_ignore_case};
+pub use autolink::{
+    find_bare_urls, find_scheme_separator, gfm_autolink_end, starts_with_ignore_case,
+};
 pub use meant::{Join, MeantUrl, meant_urls};
 pub use table::split_row;
 

@@ -19,8 +19,11 @@ pub fn parse(source: &str) -> Document<'_> {
 /// [`parse`] with pieces of at least `chunk_bytes`; the result does not depend on it.
 pub fn parse_in_chunks(source: &str, chunk_bytes: usize) -> Document<'_> {
     use rayon::prelude::*;
-    let lines = LineIndex::new(source);
-    let parts: Vec<Part> = super::chunks::split(source, chunk_bytes)
+    let (lines, chunks) = rayon::join(
+        || LineIndex::new(source),
+        || super::chunks::split(source, chunk_bytes),
+    );
+    let parts: Vec<Part> = chunks
         .into_par_iter()
         .enumerate()
         .map(|(i, chunk)| parse_chunk(source, &lines, chunk, i == 0))
