@@ -16,6 +16,7 @@ use miette::{
     GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError, MietteSpanContents,
     SourceCode, SourceSpan, SpanContents,
 };
+use rayon::prelude::*;
 use std::fmt;
 
 /// How human output is drawn.
@@ -50,11 +51,20 @@ pub fn render_human(outcome: &Outcome, options: HumanOptions) -> String {
             continue;
         }
         let lines = LineIndex::new(&file.source);
-        for d in &file.diagnostics {
-            // Writing to a String cannot fail.
-            let _ = handler.render_report(&mut out, &to_human(file, &lines, d));
-            out.push('\n');
-        }
+        // Drawing is independent per finding: in parallel, then joined in order.
+        let drawn: Vec<String> = file
+            .diagnostics
+            .par_iter()
+            .with_min_len(64)
+            .map(|d| {
+                let mut one = String::new();
+                // Writing to a String cannot fail.
+                let _ = handler.render_report(&mut one, &to_human(file, &lines, d));
+                one.push('\n');
+                one
+            })
+            .collect();
+        drawn.iter().for_each(|one| out.push_str(one));
     }
     for error in &outcome.errors {
         let _ = handler.render_report(&mut out, error);
