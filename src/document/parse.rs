@@ -28,22 +28,28 @@ pub fn parse_in_chunks(source: &str, chunk_bytes: usize) -> Document<'_> {
         .enumerate()
         .map(|(i, chunk)| parse_chunk(source, &lines, chunk, i == 0))
         .collect();
-    // Exact sizes: the pieces' vectors and the whole's are alive together while they move.
-    let mut tables = Vec::with_capacity(parts.iter().map(|p| p.tables.len()).sum());
-    let mut links = Vec::with_capacity(parts.iter().map(|p| p.links.len()).sum());
-    let mut html = Vec::with_capacity(parts.iter().map(|p| p.html.len()).sum());
-    let mut meant = Vec::with_capacity(parts.iter().map(|p| p.meant.len()).sum());
-    // Chunks are consecutive, so their sorted links stay sorted one after another.
+    // Chunks are consecutive, so their sorted links stay sorted one after another; each
+    // link's `meant` range moves by the URLs of the chunks before it.
+    let (mut links, mut meant, mut tables, mut html) = (vec![], vec![], vec![], vec![]);
+    let mut meant_before = 0;
     for part in parts {
-        let base = meant.len();
-        links.extend(part.links.into_iter().map(|mut link| {
+        links.push((meant_before, part.links));
+        meant_before += part.meant.len();
+        meant.push(part.meant);
+        tables.push(part.tables);
+        html.push(part.html);
+    }
+    let shift = |(base, links): (usize, Vec<Link>)| {
+        links.into_iter().map(move |mut link| {
             link.meant = link.meant.start + base..link.meant.end + base;
             link
-        }));
-        meant.extend(part.meant);
-        tables.extend(part.tables);
-        html.extend(part.html);
-    }
+        })
+    };
+    // The two large copies run side by side.
+    let ((links, meant), (tables, html)) = rayon::join(
+        || rayon::join(|| concat(links.into_iter().map(shift)), || concat(meant)),
+        || (concat(tables), concat(html)),
+    );
     Document {
         source,
         lines,
@@ -54,6 +60,18 @@ pub fn parse_in_chunks(source: &str, chunk_bytes: usize) -> Document<'_> {
         verdicts: None,
         shared: Default::default(),
     }
+}
+
+/// The pieces one after another, in a vector of the exact size: pieces and whole are alive
+/// together while the elements move.
+fn concat<T, I: IntoIterator<Item = T>>(pieces: impl IntoIterator<Item = I>) -> Vec<T>
+where
+    I::IntoIter: ExactSizeIterator,
+{
+    let pieces: Vec<I::IntoIter> = pieces.into_iter().map(IntoIterator::into_iter).collect();
+    let mut whole = Vec::with_capacity(pieces.iter().map(ExactSizeIterator::len).sum());
+    pieces.into_iter().for_each(|piece| whole.extend(piece));
+    whole
 }
 
 /// What one chunk holds, in absolute byte offsets.
