@@ -81,12 +81,12 @@ fn links(args: &LinksArgs) -> ExitStatus {
         let doc = Document::parse(&source);
         for link in &doc.links {
             for url in doc.meant_urls(link) {
-                let (line, column) = doc.lines.line_col(&source, url.span.start);
+                let (line, column) = doc.lines.line_col(&source, url.span().start);
                 records.push(Record {
                     path: path.clone(),
                     line,
                     column,
-                    url: doc.text(&url.span).to_string(),
+                    url: doc.text(&url.span()).to_string(),
                     kind: link.kind,
                 });
             }
@@ -387,11 +387,11 @@ fn collect_urls(
 ) {
     for link in &doc.links {
         for url in doc.meant_urls(link) {
-            let line = doc.lines.line(url.span.start);
+            let line = doc.lines.line(url.span().start);
             if changes.is_some_and(|c| !c.contains(std::path::Path::new(path), line)) {
                 continue;
             }
-            if let Some(request) = request_url(doc.text(&url.span), link.kind) {
+            if let Some(request) = request_url(doc.text(&url.span()), link.kind) {
                 urls.insert(request);
             }
         }

@@ -53,19 +53,19 @@ impl Check for DuplicateLink {
             });
             for (link, row) in links {
                 for url in doc.meant_urls(link) {
-                    let text = doc.text(&url.span);
+                    let text = doc.text(&url.span());
                     if self.ignore_urls.is_match(text) {
                         continue;
                     }
                     let (first_row, first_span) = first_row_of
                         .entry(normalize(text))
-                        .or_insert((row, url.span.clone()));
+                        .or_insert((row, url.span()));
                     if *first_row == row {
                         continue;
                     }
                     out.push(
                         Finding::new(
-                            url.span.clone(),
+                            url.span(),
                             format!("`{text}` is also linked in row {}", table.rows[*first_row].line),
                         )
                         .url(text)

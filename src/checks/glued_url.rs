@@ -11,8 +11,8 @@ impl Check for GluedUrl {
             let urls = doc.meant_urls(link);
             for pair in urls.windows(2) {
                 let (first, second) = (&pair[0], &pair[1]);
-                let (a, b) = (doc.text(&first.span), doc.text(&second.span));
-                let span = first.span.start..second.span.end;
+                let (a, b) = (doc.text(&first.span()), doc.text(&second.span()));
+                let span = first.span().start..second.span().end;
                 let finding = match second.join {
                     Join::Glued => {
                         let finding = Finding::new(
@@ -25,7 +25,7 @@ impl Check for GluedUrl {
                         // get the fix.
                         if link.kind == LinkKind::Bare {
                             finding.fix(Fix::safe(vec![Edit {
-                                span: second.span.start..second.span.start,
+                                span: second.span().start..second.span().start,
                                 replacement: " ".into(),
                             }]))
                         } else {
@@ -39,12 +39,12 @@ impl Check for GluedUrl {
                     .label("the site root is repeated")
                     .help(format!("keep only `{b}`"))
                     .fix(Fix::safe(vec![Edit {
-                        span: first.span.start..second.span.start,
+                        span: first.span().start..second.span().start,
                         replacement: String::new(),
                     }])),
                     _ => continue,
                 };
-                out.push(finding.url(doc.text(&link.span)));
+                out.push(finding.url(doc.text(&link.span())));
             }
         }
     }

@@ -59,7 +59,7 @@ impl Check for LinkStatus {
         let Some(verdicts) = doc.verdicts else { return };
         for link in &doc.links {
             for url in doc.meant_urls(link) {
-                let text = doc.text(&url.span);
+                let text = doc.text(&url.span());
                 let Some(verdict) = verdict_for(verdicts, text, link.kind) else {
                     continue;
                 };
@@ -75,36 +75,36 @@ impl Check for LinkStatus {
                 }
                 // Naming the row and column is the costly part: only for a finding.
                 let place = doc
-                    .place_of(link.span.start)
+                    .place_of(link.span().start)
                     .map(|p| where_(doc, p))
                     .unwrap_or_default();
                 let finding = match (self.kind, verdict) {
                     (VerdictKind::Dead, Verdict::Dead { reason }) => {
-                        Finding::new(url.span.clone(), format!("link is dead ({reason}){place}"))
+                        Finding::new(url.span(), format!("link is dead ({reason}){place}"))
                             .label("gone")
                             .help("remove the link, or point it at the new home or an archived copy")
                     }
                     (VerdictKind::Unreachable, Verdict::Unreachable { reason }) => Finding::new(
-                        url.span.clone(),
+                        url.span(),
                         format!("link could not be confirmed ({reason}){place}"),
                     )
                     .label("not confirmed")
                     .help("check it by hand; if the site blocks checkers, add it to `links.exclude`"),
                     (VerdictKind::Redirected, Verdict::Redirected { target, .. }) => Finding::new(
-                        url.span.clone(),
+                        url.span(),
                         format!("link redirects permanently to `{target}`{place}"),
                     )
                     .label("moved")
                     .help(format!("link `{target}` directly"))
                     .fix(Fix::safe(vec![Edit {
-                        span: url.span.clone(),
+                        span: url.span(),
                         replacement: target.clone(),
                     }])),
                     (VerdictKind::Skipped, Verdict::Skipped { reason })
                         if verdict.skipped_unasked() =>
                     {
                         Finding::new(
-                        url.span.clone(),
+                        url.span(),
                         format!("link was not checked: {reason}{place}"),
                     )
                         .label("not requested")

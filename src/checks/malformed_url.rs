@@ -13,10 +13,10 @@ impl Check for MalformedUrl {
             if urls.iter().any(|u| u.join == Join::BrokenLink) {
                 out.push(
                     Finding::new(
-                        link.span.clone(),
+                        link.span(),
                         "Markdown link syntax did not parse: `](` stands inside a URL",
                     )
-                    .url(doc.text(&link.span))
+                    .url(doc.text(&link.span()))
                     .label(if link.kind == LinkKind::Bare {
                         "rendered as plain text"
                     } else {
@@ -27,11 +27,11 @@ impl Check for MalformedUrl {
                 continue;
             }
             for url in urls {
-                let text = doc.text(&url.span);
+                let text = doc.text(&url.span());
                 if let Some(problem) = problem(text, link.kind) {
                     out.push(
                         Finding::new(
-                            url.span.clone(),
+                            url.span(),
                             format!("`{text}` is not a valid URL: {problem}"),
                         )
                         .url(text)

@@ -9,7 +9,7 @@ impl Check for UrlRunsIntoText {
     fn check(&self, doc: &Document<'_>, out: &mut Vec<Finding>) {
         for link in &doc.links {
             for url in doc.meant_urls(link) {
-                let Some(run_on) = url.run_on.clone() else {
+                let Some(run_on) = url.run_on() else {
                     continue;
                 };
                 let text = doc.text(&run_on);
@@ -20,12 +20,12 @@ impl Check for UrlRunsIntoText {
                         run_on.clone(),
                         format!(
                             "text runs into the URL `{}`: renderers make `{shown}{ellipsis}` part of the link",
-                            doc.text(&url.span)
+                            doc.text(&url.span())
                         ),
                     )
-                    .url(doc.text(&url.span))
+                    .url(doc.text(&url.span()))
                     .label("this text is linked too")
-                    .related(url.span.clone(), "the URL ends here")
+                    .related(url.span(), "the URL ends here")
                     .help("put a space between the URL and the text, or write the URL as `<…>`")
                     // A space changes the rendered sentence, so the fix is offered, not applied.
                     .fix(Fix {

@@ -7,16 +7,36 @@
 
 use super::{Document, Link, LinkKind, Span, find_scheme_separator, gfm_autolink_end};
 
-/// One URL the author meant, and how it was joined to what came before it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// One URL the author meant, and how it was joined to what came before it. Offsets are `u32`,
+/// like a link's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct MeantUrl {
-    /// The URL as meant, in source bytes.
-    pub span: Span,
+    span: (u32, u32),
+    /// The end of the text that runs on from the URL; the URL's own end when none does.
+    run_on_end: u32,
     /// How this URL is joined to the text before it within the same link.
     pub join: Join,
+}
+
+impl MeantUrl {
+    fn new(span: Span, join: Join, run_on_end: usize) -> MeantUrl {
+        MeantUrl {
+            span: (span.start as u32, span.end as u32),
+            run_on_end: run_on_end.max(span.end) as u32,
+            join,
+        }
+    }
+
+    /// The URL as meant, in source bytes.
+    pub fn span(&self) -> Span {
+        self.span.0 as usize..self.span.1 as usize
+    }
+
     /// Text that runs on from the URL (a bare URL only): from the URL's end to where the next
     /// URL starts or the link ends.
-    pub run_on: Option<Span>,
+    pub fn run_on(&self) -> Option<Span> {
+        (self.run_on_end > self.span.1).then_some(self.span.1 as usize..self.run_on_end as usize)
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -36,7 +56,7 @@ pub enum Join {
 impl Document<'_> {
     /// The URLs the author meant by `link` (computed once, when the document is parsed).
     pub fn meant_urls(&self, link: &Link) -> &[MeantUrl] {
-        &self.meant[link.meant.clone()]
+        &self.meant[link.meant()]
     }
 }
 
@@ -44,8 +64,8 @@ impl Document<'_> {
 pub(super) fn fill(source: &str, links: &mut [Link], out: &mut Vec<MeantUrl>) {
     for link in links {
         let start = out.len();
-        push_meant_urls(source, link.span.clone(), link.kind == LinkKind::Bare, out);
-        link.meant = start..out.len();
+        push_meant_urls(source, link.span(), link.kind == LinkKind::Bare, out);
+        link.set_meant(start..out.len());
     }
 }
 
@@ -92,16 +112,13 @@ fn push_meant_urls(source: &str, span: Span, bare: bool, out: &mut Vec<MeantUrl>
         let url_end = span.start + start + meant_len;
         let part_end = span.start + start + part.len();
         let join = match join {
-            Join::Glued if out[first..].last().is_some_and(|u| u.run_on.is_some()) => {
+            Join::Glued if out[first..].last().is_some_and(|u| u.run_on().is_some()) => {
                 Join::AfterText
             }
             other => other,
         };
-        out.push(MeantUrl {
-            span: span.start + start..url_end,
-            join,
-            run_on: cut.map(|_| url_end..part_end).filter(|r| !r.is_empty()),
-        });
+        let run_on_end = if cut.is_some() { part_end } else { url_end };
+        out.push(MeantUrl::new(span.start + start..url_end, join, run_on_end));
     }
 }
 
@@ -183,9 +200,9 @@ mod tests {
             .into_iter()
             .map(|u| {
                 (
-                    text[u.span].to_string(),
+                    text[u.span()].to_string(),
                     u.join,
-                    u.run_on.map(|r| text[r].to_string()),
+                    u.run_on().map(|r| text[r].to_string()),
                 )
             })
             .collect()

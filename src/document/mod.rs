@@ -149,14 +149,37 @@ pub enum LinkKind {
     Bare,
 }
 
-/// A link target as it stands in the source.
-#[derive(Debug, Clone)]
+/// A link target as it stands in the source. Offsets are `u32`, like a [`Cell`]'s: a large
+/// survey has hundreds of thousands of links.
+#[derive(Debug, Clone, Copy)]
 pub struct Link {
     pub kind: LinkKind,
+    span: (u32, u32),
+    meant: (u32, u32),
+}
+
+impl Link {
+    pub(crate) fn new(kind: LinkKind, span: Span) -> Link {
+        Link {
+            kind,
+            span: (span.start as u32, span.end as u32),
+            meant: (0, 0),
+        }
+    }
+
     /// Where the URL is written. For a bare URL this is the span GFM's autolinker would link.
-    pub span: Span,
+    pub fn span(&self) -> Span {
+        self.span.0 as usize..self.span.1 as usize
+    }
+
     /// The range of [`Document::meant`] holding the URLs the author meant by this link.
-    pub meant: std::ops::Range<usize>,
+    pub fn meant(&self) -> std::ops::Range<usize> {
+        self.meant.0 as usize..self.meant.1 as usize
+    }
+
+    pub(crate) fn set_meant(&mut self, meant: std::ops::Range<usize>) {
+        self.meant = (meant.start as u32, meant.end as u32);
+    }
 }
 
 /// Where in the tables a span stands.
@@ -175,10 +198,10 @@ impl Document<'_> {
         };
         let start = self
             .links
-            .partition_point(|l| l.span.start < table.span.start);
+            .partition_point(|l| l.span().start < table.span.start);
         let end = self
             .links
-            .partition_point(|l| l.span.start <= table.span.end);
+            .partition_point(|l| l.span().start <= table.span.end);
         &self.links[start..end.max(start)]
     }
 
@@ -188,7 +211,7 @@ impl Document<'_> {
         let rows = self.tables.get(index).map_or(&[][..], |t| &t.rows[..]);
         let mut row = 0;
         self.links_in_table(index).iter().filter_map(move |link| {
-            let offset = link.span.start;
+            let offset = link.span().start;
             while rows.get(row).is_some_and(|r| r.span.end < offset) {
                 row += 1;
             }

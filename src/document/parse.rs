@@ -41,7 +41,8 @@ pub fn parse_in_chunks(source: &str, chunk_bytes: usize) -> Document<'_> {
     }
     let shift = |(base, links): (usize, Vec<Link>)| {
         links.into_iter().map(move |mut link| {
-            link.meant = link.meant.start + base..link.meant.end + base;
+            let meant = link.meant();
+            link.set_meant(meant.start + base..meant.end + base);
             link
         })
     };
@@ -112,15 +113,11 @@ fn parse_chunk(source: &str, lines: &LineIndex, chunk: Span, first: bool) -> Par
     for (_, def) in events.reference_definitions().iter() {
         let span = def.span.start + base..def.span.end + base;
         if let Some(span) = reference_destination(source, span) {
-            builder.links.push(Link {
-                kind: LinkKind::Reference,
-                span,
-                meant: 0..0,
-            });
+            builder.links.push(Link::new(LinkKind::Reference, span));
         }
     }
     let mut links = builder.links;
-    links.sort_by_key(|l| (l.span.start, l.span.end));
+    links.sort_by_key(|l| (l.span().start, l.span().end));
     let mut meant = Vec::new();
     super::meant::fill(source, &mut links, &mut meant);
     Part {
@@ -207,11 +204,10 @@ impl Builder<'_, '_> {
         if let Some(run) = self.text_run.take() {
             let mut spans = Vec::new();
             find_bare_urls(self.source, run, &mut spans);
-            self.links.extend(spans.into_iter().map(|span| Link {
-                kind: LinkKind::Bare,
-                span,
-                meant: 0..0,
-            }));
+            let bare = spans
+                .into_iter()
+                .map(|span| Link::new(LinkKind::Bare, span));
+            self.links.extend(bare);
         }
     }
 
@@ -223,17 +219,14 @@ impl Builder<'_, '_> {
             _ => None,
         };
         if let Some(span) = span.filter(|s| !s.is_empty()) {
-            self.links.push(Link {
-                kind: if image {
-                    LinkKind::Image
-                } else if link_type == LinkType::Autolink {
-                    LinkKind::Autolink
-                } else {
-                    LinkKind::Inline
-                },
-                span,
-                meant: 0..0,
-            });
+            let kind = if image {
+                LinkKind::Image
+            } else if link_type == LinkType::Autolink {
+                LinkKind::Autolink
+            } else {
+                LinkKind::Inline
+            };
+            self.links.push(Link::new(kind, span));
         }
     }
 

@@ -137,7 +137,7 @@ fn autolinks_match_what_github_renders() {
             .links
             .iter()
             .filter(|l| (extension || l.kind != LinkKind::Bare) && l.kind != LinkKind::Image)
-            .map(|l| doc.text(&l.span))
+            .map(|l| doc.text(&l.span()))
             .collect();
         let github: Vec<String> = anchor
             .captures_iter(&example.html)
@@ -177,7 +177,7 @@ fn tables_in_lists_and_block_quotes_keep_their_rows() {
 fn links_of_every_kind_are_found_with_their_place() {
     let text = "See [docs](https://a.example/docs \"t\") and <https://b.example>.\n\n[ref]: https://c.example/ref\n\n| Model | Links |\n|---|---|\n| X | https://d.example/x ![b](https://e.example/b.svg) |\n";
     let doc = Document::parse(text);
-    let urls: Vec<&str> = doc.links.iter().map(|l| doc.text(&l.span)).collect();
+    let urls: Vec<&str> = doc.links.iter().map(|l| doc.text(&l.span())).collect();
     assert_eq!(
         urls,
         [
@@ -188,9 +188,9 @@ fn links_of_every_kind_are_found_with_their_place() {
             "https://e.example/b.svg",
         ]
     );
-    let place = doc.place_of(doc.links[3].span.start).expect("in a table");
+    let place = doc.place_of(doc.links[3].span().start).expect("in a table");
     assert_eq!((place.table, place.row, place.cell), (0, 0, 1));
-    assert!(doc.place_of(doc.links[0].span.start).is_none());
+    assert!(doc.place_of(doc.links[0].span().start).is_none());
 }
 
 /// Parsing in pieces (which bounds memory and runs in parallel) finds exactly what one parse
@@ -220,7 +220,7 @@ fn parsing_in_pieces_changes_nothing() {
             })
             .collect();
         let links: Vec<(std::ops::Range<usize>, LinkKind)> =
-            doc.links.iter().map(|l| (l.span.clone(), l.kind)).collect();
+            doc.links.iter().map(|l| (l.span(), l.kind)).collect();
         (tables, links, doc.html.len())
     };
     for text in &texts {

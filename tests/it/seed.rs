@@ -93,7 +93,7 @@ fn links_prints_the_29_real_urls_once_per_place_none_polluted() {
     // The 15 URLs hidden inside glued or polluted strings are the ones GFM does not link alone.
     let doc_source = read(&fixture("open-llm-survey.md"));
     let doc = Document::parse(&doc_source);
-    let gfm: BTreeSet<&str> = doc.links.iter().map(|l| doc.text(&l.span)).collect();
+    let gfm: BTreeSet<&str> = doc.links.iter().map(|l| doc.text(&l.span())).collect();
     let hidden = unique.iter().filter(|u| !gfm.contains(*u)).count();
     assert_eq!((unique.len() - hidden, hidden), (14, 15));
     assert!(doc.links.iter().all(|l| l.kind == LinkKind::Bare));
@@ -116,7 +116,7 @@ fn the_safe_fix_for_glued_urls_yields_two_working_links() {
         fixed.replace_range(edit.span.clone(), &edit.replacement);
     }
     let doc = Document::parse(&fixed);
-    let linked: Vec<&str> = doc.links.iter().map(|l| doc.text(&l.span)).collect();
+    let linked: Vec<&str> = doc.links.iter().map(|l| doc.text(&l.span())).collect();
     assert_eq!(
         linked,
         [
