@@ -69,6 +69,13 @@ impl Scanner {
     }
 
     fn line(&mut self, line: &str) {
+        // With nothing open, only a line starting with `` ` ``, `~` or `<` can open something.
+        if !self.open() {
+            let first = line.bytes().find(|&b| b != b' ');
+            if !matches!(first, Some(b'`' | b'~' | b'<')) {
+                return;
+            }
+        }
         if let Some(end) = self.html_end {
             if line.to_ascii_lowercase().contains(end) {
                 self.html_end = None;
