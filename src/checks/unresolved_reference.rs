@@ -42,31 +42,31 @@ impl Check for UnresolvedReference {
             let Some(key_column) = find_column(doc.source, table, &self.key_columns) else {
                 continue;
             };
-            // Keys are gathered only for a table that has references.
-            let mut keys: Option<Keys> = None;
+            let mut found = Vec::new();
             for row in table.rows.iter().filter(|r| may_refer(doc.text(&r.span))) {
                 for (index, cell) in row.cells.iter().enumerate() {
-                    if index == key_column {
-                        continue;
-                    }
-                    for (name, span) in references(doc.source, cell.span()) {
-                        let keys = keys.get_or_insert_with(|| {
-                            Keys::new(doc, table, key_column, self.suggestion_budget)
-                        });
-                        if keys.resolves(&normalize_key(name)) {
-                            continue;
-                        }
-                        let mut finding =
-                            Finding::new(span, format!("`{name}` names no row of this table"))
-                                .label("no row has this key");
-                        finding = match keys.closest(name) {
-                            Some(best) => finding.help(format!("did you mean `{best}`?")),
-                            None => finding
-                                .help("name the key of an existing row, or write the value out"),
-                        };
-                        out.push(finding);
+                    if index != key_column {
+                        found.extend(references(doc.source, cell.span()));
                     }
                 }
+            }
+            // Keys are gathered only for a table that has references.
+            if found.is_empty() {
+                continue;
+            }
+            let keys = Keys::new(doc, table, key_column);
+            let known: HashSet<&str> = keys.rows.iter().map(|(k, _)| k.as_str()).collect();
+            let mut budget = self.suggestion_budget;
+            for (name, span) in found {
+                if resolves(&known, &normalize_key(name)) {
+                    continue;
+                }
+                let finding = Finding::new(span, format!("`{name}` names no row of this table"))
+                    .label("no row has this key");
+                out.push(match keys.closest(name, &mut budget) {
+                    Some(best) => finding.help(format!("did you mean `{best}`?")),
+                    None => finding.help("name the key of an existing row, or write the value out"),
+                });
             }
         }
     }
@@ -89,51 +89,44 @@ fn references(source: &str, cell: Span) -> Vec<(&str, Span)> {
 }
 
 /// The keys of one table, for resolving references and suggesting the closest.
-struct Keys {
-    normalized: HashSet<String>,
-    /// (normalized, as shown) of every row with a key, in row order.
-    rows: Vec<(String, String)>,
-    /// Key comparisons left for suggestions.
-    budget: usize,
+struct Keys<'d> {
+    doc: &'d Document<'d>,
+    table: &'d Table,
+    column: usize,
+    /// The normalized key and row index of every row with a key, in row order.
+    rows: Vec<(String, usize)>,
 }
 
-impl Keys {
-    fn new(doc: &Document<'_>, table: &Table, key_column: usize, budget: usize) -> Keys {
-        let rows: Vec<(String, String)> = table
+impl<'d> Keys<'d> {
+    fn new(doc: &'d Document<'d>, table: &'d Table, column: usize) -> Keys<'d> {
+        let rows = table
             .rows
             .iter()
-            .filter_map(|r| r.cells.get(key_column))
-            .map(|c| {
-                let text = doc.text(&c.span());
-                (normalize_key(text), plain_text(text).trim().to_string())
-            })
+            .enumerate()
+            .filter_map(|(i, r)| Some((normalize_key(doc.text(&r.cells.get(column)?.span())), i)))
             .filter(|(k, _)| !k.is_empty())
             .collect();
         Keys {
-            normalized: rows.iter().map(|(k, _)| k.clone()).collect(),
+            doc,
+            table,
+            column,
             rows,
-            budget,
         }
     }
 
-    /// A reference resolves when it is a key, or a key followed by a variant (`LLaMa-7B`).
-    fn resolves(&self, name: &str) -> bool {
-        self.normalized.contains(name)
-            || name
-                .char_indices()
-                .any(|(i, c)| i > 0 && !c.is_alphanumeric() && self.normalized.contains(&name[..i]))
-    }
-
-    /// The key most like `name`, as shown, if one is close enough.
-    fn closest(&mut self, name: &str) -> Option<&str> {
-        self.budget = self.budget.checked_sub(self.rows.len())?;
+    /// The key most like `name`, as shown in its row, if one is close enough and `budget` (key
+    /// comparisons) allows looking.
+    fn closest(&self, name: &str, budget: &mut usize) -> Option<String> {
+        *budget = budget.checked_sub(self.rows.len())?;
         let name = name.to_lowercase();
-        self.rows
+        let (_, row) = self
+            .rows
             .iter()
-            .map(|(key, shown)| (strsim::normalized_levenshtein(&name, key), shown))
+            .map(|(key, row)| (strsim::normalized_levenshtein(&name, key), *row))
             .filter(|(score, _)| *score >= 0.6)
-            .max_by(|a, b| a.0.total_cmp(&b.0))
-            .map(|(_, shown)| shown.as_str())
+            .max_by(|a, b| a.0.total_cmp(&b.0))?;
+        let cell = self.table.rows[row].cells[self.column].span();
+        Some(plain_text(self.doc.text(&cell)).trim().to_string())
     }
 }
 
@@ -147,16 +140,20 @@ fn may_refer(text: &str) -> bool {
 fn contains_ignore_ascii_case(text: &str, needle: &str) -> bool {
     let (bytes, needle) = (text.as_bytes(), needle.as_bytes());
     let first = needle[0];
-    memchr::memchr2_iter(
-        first.to_ascii_lowercase(),
-        first.to_ascii_uppercase(),
-        bytes,
-    )
-    .any(|i| {
+    let (lower, upper) = (first.to_ascii_lowercase(), first.to_ascii_uppercase());
+    memchr::memchr2_iter(lower, upper, bytes).any(|i| {
         bytes
             .get(i..i + needle.len())
             .is_some_and(|w| w.eq_ignore_ascii_case(needle))
     })
+}
+
+/// A reference resolves when it is a key, or a key followed by a variant (`LLaMa-7B`).
+fn resolves(known: &HashSet<&str>, name: &str) -> bool {
+    known.contains(name)
+        || name
+            .char_indices()
+            .any(|(i, c)| i > 0 && !c.is_alphanumeric() && known.contains(&name[..i]))
 }
 
 #[cfg(test)]
