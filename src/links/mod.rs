@@ -108,22 +108,22 @@ pub fn check_urls(
     config: &LinkConfig,
     options: &CheckOptions,
 ) -> HashMap<String, Verdict> {
-    let prepared: Vec<(&String, Result<Url, Verdict>)> = urls
+    let prepared: Vec<(&String, Result<Request, Verdict>)> = urls
         .iter()
         .map(|given| (given, prepare(given, config)))
         .collect();
     let requests: HashMap<String, Url> = prepared
         .iter()
         .filter_map(|(_, url)| url.as_ref().ok())
-        .map(|url| (url.as_str().to_string(), url.clone()))
+        .map(|(url, _)| (url.as_str().to_string(), url.clone()))
         .collect();
     let settled = settle(requests, config, options);
     prepared
         .into_iter()
         .map(|(given, prepared)| {
             let verdict = match prepared {
-                Ok(url) => match settled.get(url.as_str()) {
-                    Some(verdict) => with_fragment(verdict.clone(), url_fragment(given)),
+                Ok((url, fragment)) => match settled.get(url.as_str()) {
+                    Some(verdict) => with_fragment(verdict.clone(), fragment),
                     None => unreachable("the link check stopped before this URL"),
                 },
                 Err(verdict) => verdict,
@@ -167,7 +167,10 @@ fn settle(
 }
 
 /// The URL to request for `given`, or the verdict that makes a request needless.
-fn prepare(given: &str, config: &LinkConfig) -> Result<Url, Verdict> {
+/// The URL to request for a link as written (without its fragment), and the fragment.
+type Request = (Url, Option<String>);
+
+fn prepare(given: &str, config: &LinkConfig) -> Result<Request, Verdict> {
     if let Some(pattern) = config.excluded_by(given) {
         return Err(skipped(format!("{EXCLUDED} `{pattern}`")));
     }
@@ -178,14 +181,9 @@ fn prepare(given: &str, config: &LinkConfig) -> Result<Url, Verdict> {
     // IP literals are judged here already, so that a verdict cached under a laxer policy is
     // not served for them; names are judged when resolved, at every hop.
     policy::check_host(&url, &config.allow_private).map_err(|b| skipped(b.to_string()))?;
+    let fragment = url.fragment().map(str::to_string);
     url.set_fragment(None);
-    Ok(url)
-}
-
-fn url_fragment(given: &str) -> Option<String> {
-    Url::parse(given.trim())
-        .ok()
-        .and_then(|u| u.fragment().map(str::to_string))
+    Ok((url, fragment))
 }
 
 /// A redirect target keeps the fragment of the URL as written, as a browser would, so that the
