@@ -108,16 +108,21 @@ pub fn check_urls(
     config: &LinkConfig,
     options: &CheckOptions,
 ) -> HashMap<String, Verdict> {
-    let prepared: Vec<(&String, Result<Request, Verdict>)> = urls
-        .iter()
-        .map(|given| (given, prepare(given, config)))
-        .collect();
+    use rayon::prelude::*;
+    // Parsing the URLs and reading the cache are independent: side by side.
+    let (prepared, cache): (Vec<(&String, Result<Request, Verdict>)>, _) = rayon::join(
+        || {
+            let urls = urls.par_iter();
+            urls.map(|given| (given, prepare(given, config))).collect()
+        },
+        || open_cache(config, options),
+    );
     let requests: HashMap<String, Url> = prepared
         .iter()
         .filter_map(|(_, url)| url.as_ref().ok())
         .map(|(url, _)| (url.as_str().to_string(), url.clone()))
         .collect();
-    let settled = settle(requests, config, options);
+    let settled = settle(requests, cache, config, options);
     prepared
         .into_iter()
         .map(|(given, prepared)| {
@@ -133,17 +138,21 @@ pub fn check_urls(
         .collect()
 }
 
+/// The link cache of this run, unless the user turned it off.
+fn open_cache(config: &LinkConfig, options: &CheckOptions) -> Option<cache::Cache> {
+    let dir = config.cache_dir.clone().or_else(cache::default_dir)?;
+    options
+        .use_cache
+        .then(|| cache::Cache::open(&dir, config.cache_max_age.0))
+}
+
 /// Verdicts for normalized URLs: from the cache when fresh, from the network otherwise.
 fn settle(
     requests: HashMap<String, Url>,
+    mut cache: Option<cache::Cache>,
     config: &LinkConfig,
     options: &CheckOptions,
 ) -> HashMap<String, Verdict> {
-    let cache_dir = config.cache_dir.clone().or_else(cache::default_dir);
-    let mut cache = match cache_dir {
-        Some(dir) if options.use_cache => Some(cache::Cache::open(&dir, config.cache_max_age.0)),
-        _ => None,
-    };
     let mut settled = HashMap::new();
     let mut to_check = Vec::new();
     for (key, url) in requests {
@@ -166,8 +175,8 @@ fn settle(
     settled
 }
 
-/// The URL to request for `given`, or the verdict that makes a request needless.
-/// The URL to request for a link as written (without its fragment), and the fragment.
+/// The URL to request for a link as written (without its fragment), and the fragment; or the
+/// verdict that makes a request needless.
 type Request = (Url, Option<String>);
 
 fn prepare(given: &str, config: &LinkConfig) -> Result<Request, Verdict> {
