@@ -181,7 +181,13 @@ fn check(args: &CheckArgs) -> ExitStatus {
         keep_changed(&mut outcome, changes);
     }
     if args.fix {
-        let fixed = fix_files(&mut outcome, &linter, verdicts.as_ref(), args.diff);
+        let fixed = fix_files(
+            &mut outcome,
+            &linter,
+            verdicts.as_ref(),
+            changes.as_ref(),
+            args.diff,
+        );
         if fixed.fixes > 0 {
             eprintln!(
                 "fixed {} {} in {} {}",
@@ -246,16 +252,29 @@ struct Fixed {
 /// Applies safe fixes to every file of `outcome` until none is left (a fix can uncover another),
 /// writes the files (or, with `diff`, only collects the diff), and leaves in `outcome` what the
 /// fixed files still have.
+/// Applies the safe fixes of every file, linting again after each pass (a fix can uncover
+/// another). With `--changed-since`, only findings on changed lines are fixed and reported; the
+/// changed lines are followed through each pass, since a fix moves the lines after it.
 fn fix_files(
     outcome: &mut Outcome,
     linter: &Linter,
     verdicts: Option<&Verdicts>,
+    changes: Option<&crate::changes::Changes>,
     diff: bool,
 ) -> Fixed {
     const MAX_PASSES: usize = 8;
     let mut fixed = Fixed::default();
     for report in &mut outcome.files {
         let original = report.source.clone();
+        let path = std::path::PathBuf::from(&report.path);
+        // Whether each line (1-based) of the current text is one the user changed.
+        let mut changed: Option<Vec<bool>> = changes.map(|c| {
+            let lines = report.source.split_inclusive('\n').count() + 1;
+            let file = c.lines(&path);
+            (0..=lines)
+                .map(|line| file.is_some_and(|f| f.contains(line)))
+                .collect()
+        });
         let mut file_fixes = 0;
         for _ in 0..MAX_PASSES {
             let fixes: Vec<_> = report
@@ -268,7 +287,15 @@ fn fix_files(
                 break;
             }
             file_fixes += applied;
+            if let Some(changed) = &mut changed {
+                *changed = changed_after_fix(&report.source, &text, changed);
+            }
             *report = linter.lint(report.path.clone(), Arc::new(text), verdicts);
+            if let Some(changed) = &changed {
+                let on_changed_line =
+                    |d: &engine::Diagnostic| changed.get(d.start.0) == Some(&true);
+                report.diagnostics.retain(on_changed_line);
+            }
         }
         if file_fixes == 0 {
             continue;
@@ -291,6 +318,36 @@ fn fix_files(
         }
     }
     fixed
+}
+
+/// Which lines (1-based) of `after` are changed lines, given those of `before`: a line kept
+/// from `before` keeps its mark, and a line a fix wrote is changed (fixes touch only changed
+/// lines).
+fn changed_after_fix(before: &str, after: &str, changed: &[bool]) -> Vec<bool> {
+    use similar::DiffOp;
+    let lines = after.split_inclusive('\n').count() + 1;
+    let mut marks = vec![false; lines + 1];
+    for op in similar::TextDiff::from_lines(before, after).ops() {
+        match *op {
+            DiffOp::Equal {
+                old_index,
+                new_index,
+                len,
+            } => {
+                for i in 0..len {
+                    marks[new_index + i + 1] = changed.get(old_index + i + 1) == Some(&true);
+                }
+            }
+            DiffOp::Insert {
+                new_index, new_len, ..
+            }
+            | DiffOp::Replace {
+                new_index, new_len, ..
+            } => marks[new_index + 1..=new_index + new_len].fill(true),
+            DiffOp::Delete { .. } => {}
+        }
+    }
+    marks
 }
 
 /// Writes through a temporary file in the same folder, renamed over the original, so a crash

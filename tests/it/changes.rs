@@ -67,3 +67,32 @@ fn an_unknown_ref_is_an_error() {
         .unwrap();
     assert_eq!(output.status.code(), Some(2));
 }
+
+#[test]
+fn fix_with_changed_since_touches_only_changed_lines() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    git(d, &["init", "-q", "-b", "main"]);
+    let old = "| Model | Size |\n|---|---|\n| Vicuna | 7B |\n| Vicuna | 7B |\n| Alpaca | 7B |\n";
+    std::fs::write(d.join("survey.md"), old).unwrap();
+    git(d, &["add", "."]);
+    git(d, &["commit", "-q", "-m", "old defect"]);
+    let new = format!("{old}| BLOOM | 176B |\n| BLOOM | 176B |\n| BLOOM | 175B |\n");
+    std::fs::write(d.join("survey.md"), new).unwrap();
+    git(d, &["commit", "-q", "-am", "new defects"]);
+
+    let output = survey_lint()
+        .args(["check", "--offline", "--fix", "--format", "json"])
+        .args(["--changed-since", "HEAD~1", "survey.md"])
+        .current_dir(d)
+        .output()
+        .unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    // The new copy is deleted; the old one stays, unreported. The new key clash, which has no
+    // safe fix, is reported at its line after the deletion moved it up.
+    assert_eq!(
+        std::fs::read_to_string(d.join("survey.md")).unwrap(),
+        format!("{old}| BLOOM | 176B |\n| BLOOM | 175B |\n")
+    );
+    assert_eq!(rule_lines(&json), [("duplicate-key".to_string(), 7)]);
+}
