@@ -106,7 +106,16 @@ fn links(args: &LinksArgs) -> ExitStatus {
 }
 
 fn extract(args: &ExtractArgs) -> ExitStatus {
-    let normalizers = crate::checks::normalizers();
+    let cwd = std::env::current_dir().unwrap_or_else(|_| ".".into());
+    let specs = match config::load(args.config.as_deref(), &cwd) {
+        Ok(loaded) => all_specs(&loaded),
+        Err(err) => {
+            eprint_report(miette::Report::new(err));
+            return ExitStatus::Incomplete;
+        }
+    };
+    // Every rule's settings, whatever its severity: values are data, not findings.
+    let normalizers = crate::checks::normalizers(&specs);
     let normalizers: Vec<&extract::Normalizer> = normalizers.iter().map(|n| n.as_ref()).collect();
     let mut records = Vec::new();
     let errors = for_each_file(&args.paths, |path, source| {
@@ -462,8 +471,7 @@ pub fn load_setup(
     cwd: &std::path::Path,
 ) -> Result<(Linter, crate::links::LinkConfig), ConfigError> {
     let loaded = config::load(explicit_config, cwd)?;
-    let mut specs = rules::builtin_specs();
-    specs.extend(loaded.user_rules.iter().cloned());
+    let specs = all_specs(&loaded);
     let levels = loaded.levels(&specs)?;
     let rules = RuleSet::new(specs, |spec| {
         levels
@@ -476,6 +484,13 @@ pub fn load_setup(
         exceptions: loaded.exceptions,
     };
     Ok((linter, loaded.config.links))
+}
+
+/// The built-in rules, then the rules of the config's rule files.
+fn all_specs(loaded: &config::Loaded) -> Vec<RuleSpec> {
+    let mut specs = rules::builtin_specs();
+    specs.extend(loaded.user_rules.iter().cloned());
+    specs
 }
 
 fn exit_status(outcome: &Outcome, deny_warnings: bool) -> ExitStatus {

@@ -160,14 +160,19 @@ pub fn build(spec: &CheckSpec) -> Box<dyn Check> {
     }
 }
 
-/// The normalizers `extract` runs on every row: one per field kind that has normalized values.
-/// Each is built from the settings of the built-in rule of that kind.
-pub fn normalizers() -> Vec<Box<crate::extract::Normalizer>> {
+/// The normalizers `extract` runs on every row: one per rule of a field kind that has
+/// normalized values, built from that rule's settings, in the order of `specs` (a later rule's
+/// values replace an earlier one's for the same field).
+pub fn normalizers(specs: &[crate::rules::RuleSpec]) -> Vec<Box<crate::extract::Normalizer>> {
     let mut out: Vec<Box<crate::extract::Normalizer>> = Vec::new();
-    for spec in crate::rules::builtin_specs() {
-        match spec.check {
-            CheckSpec::MalformedCompute(settings) => out.push(compute::normalizer(settings)),
-            CheckSpec::MalformedQuantity(settings) => out.push(quantity::normalizer(settings)),
+    for spec in specs {
+        match &spec.check {
+            CheckSpec::MalformedCompute(settings) => {
+                out.push(compute::normalizer(settings.clone()))
+            }
+            CheckSpec::MalformedQuantity(settings) => {
+                out.push(quantity::normalizer(settings.clone()))
+            }
             _ => {}
         }
     }

@@ -211,3 +211,60 @@ fn suppression_comments_in_code_blocks_do_nothing() {
     let text = format!("```\n<!-- survey-lint-disable -->\n```\n\n{DUPLICATES}");
     assert_eq!(suppressed(&text), [("duplicate-row".to_string(), 8)]);
 }
+
+const LAB_COMPUTE_RULE: &str = r#"
+code = "X002"
+name = "lab-compute"
+summary = "Compute written with the lab's accelerators"
+severity = "warning"
+docs = "The lab's own accelerators."
+
+[check]
+kind = "malformed-compute"
+columns = ["Compute"]
+accelerators = { "Z100" = [] }
+time_units = { "天" = 24, "h" = 1 }
+
+[[examples]]
+invalid = "| Model | Compute |\n|---|---|\n| X | 8 Z 100*3天 |"
+"#;
+
+#[test]
+fn extract_uses_the_field_settings_of_the_configs_rule_files() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "lint/compute.toml", LAB_COMPUTE_RULE);
+    write(
+        dir.path(),
+        "survey-lint.toml",
+        "rule_files = [\"lint/compute.toml\"]\n",
+    );
+    write(dir.path(), "empty.toml", "");
+    write(
+        dir.path(),
+        "models.md",
+        "| Model | Compute |\n|---|---|\n| Lab-1 | 8 Z100*3天 |\n| Lab-2 | 8 A100*2h |\n",
+    );
+    let extract = |extra: &[&str]| {
+        let output = survey_lint()
+            .args(["extract", "--format", "json", "models.md"])
+            .args(extra)
+            .current_dir(dir.path())
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(0));
+        let records: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+        let hours = |i: usize| records[i]["normalized"]["compute"]["accelerator_hours"].as_f64();
+        (hours(0), hours(1))
+    };
+    // The lab's rule knows Z100; the built-in rule still reads A100.
+    assert_eq!(extract(&[]), (Some(576.0), Some(16.0)));
+    assert_eq!(extract(&["--config", "empty.toml"]), (None, Some(16.0)));
+
+    write(dir.path(), "broken.toml", "rule_files = 3\n");
+    let output = survey_lint()
+        .args(["extract", "--config", "broken.toml", "models.md"])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+}
