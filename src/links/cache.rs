@@ -24,12 +24,17 @@ struct Entry {
     /// Seconds since the Unix epoch.
     checked_at: u64,
     verdict: Verdict,
+    /// The settings the verdict was reached under (see [`Cache::open`]); a verdict is served
+    /// only to a run with the same ones.
+    #[serde(default)]
+    policy: String,
 }
 
 /// The cache of one run: what was read at the start, plus what this run found.
 pub struct Cache {
     path: PathBuf,
     max_age: Duration,
+    policy: String,
     entries: HashMap<String, Entry>,
     /// Whether this run added anything; a run served wholly from the cache writes nothing.
     changed: bool,
@@ -43,7 +48,10 @@ pub fn default_dir() -> Option<PathBuf> {
 impl Cache {
     /// Opens the cache in `dir`. A missing file is an empty cache; an unreadable or corrupt
     /// one is also empty, with a one-line warning, since the cache is only an optimisation.
-    pub fn open(dir: &Path, max_age: Duration) -> Cache {
+    /// `policy` names the settings that decide a verdict (accepted statuses, redirects):
+    /// entries reached under other settings are not served, so accepting 403 takes effect at
+    /// once instead of when the cached `dead` expires.
+    pub fn open(dir: &Path, max_age: Duration, policy: String) -> Cache {
         let path = dir.join(FILE_NAME);
         let entries = match read_entries(&path) {
             Ok(entries) => entries,
@@ -55,6 +63,7 @@ impl Cache {
         Cache {
             path,
             max_age,
+            policy,
             entries,
             changed: false,
         }
@@ -63,8 +72,9 @@ impl Cache {
     /// The cached verdict for a normalized URL, if it is young enough.
     pub fn get(&self, url: &str) -> Option<Verdict> {
         let entry = self.entries.get(url)?;
-        let usable =
-            is_fresh(entry.checked_at, now_secs(), self.max_age) && is_cacheable(&entry.verdict);
+        let usable = entry.policy == self.policy
+            && is_fresh(entry.checked_at, now_secs(), self.max_age)
+            && is_cacheable(&entry.verdict);
         usable.then(|| entry.verdict.clone())
     }
 
@@ -74,6 +84,7 @@ impl Cache {
             let entry = Entry {
                 checked_at: now_secs(),
                 verdict: verdict.clone(),
+                policy: self.policy.clone(),
             };
             self.entries.insert(url.to_string(), entry);
             self.changed = true;

@@ -69,6 +69,21 @@ impl Default for LinkConfig {
 }
 
 impl LinkConfig {
+    /// The settings that decide a verdict, as text, e.g. `accept 200-299; redirects 10`: the
+    /// link cache serves a verdict only to a run with the same ones.
+    pub fn verdict_policy(&self) -> String {
+        let accept: Vec<String> = self
+            .accept
+            .iter()
+            .map(|r| format!("{}-{}", r.low, r.high))
+            .collect();
+        format!(
+            "accept {}; redirects {}",
+            accept.join(","),
+            self.max_redirects
+        )
+    }
+
     /// Whether `status` counts as alive.
     pub fn accepts(&self, status: u16) -> bool {
         self.accept

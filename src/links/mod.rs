@@ -143,7 +143,7 @@ fn open_cache(config: &LinkConfig, options: &CheckOptions) -> Option<cache::Cach
     let dir = config.cache_dir.clone().or_else(cache::default_dir)?;
     options
         .use_cache
-        .then(|| cache::Cache::open(&dir, config.cache_max_age.0))
+        .then(|| cache::Cache::open(&dir, config.cache_max_age.0, config.verdict_policy()))
 }
 
 /// Verdicts for normalized URLs: from the cache when fresh, from the network otherwise.

@@ -595,6 +595,34 @@ mod cache {
     }
 
     #[test]
+    fn changing_what_counts_as_alive_is_not_served_from_the_cache() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let server = Server::start("127.0.0.1", by_path);
+        let url = server.url("/404");
+        let urls = std::slice::from_ref(&url);
+        let first = check_urls(urls, &cached(dir.path()), &with_cache());
+        assert!(matches!(first[&url], Verdict::Dead { .. }), "{first:?}");
+        let hits = server.hit_count();
+        let accepting = LinkConfig {
+            accept: vec!["200-299".parse().unwrap(), "404".parse().unwrap()],
+            ..cached(dir.path())
+        };
+        let second = check_urls(urls, &accepting, &with_cache());
+        assert_eq!(second[&url], Verdict::Alive);
+        assert!(
+            server.hit_count() > hits,
+            "asked again under the new settings"
+        );
+        // Each setting is then served from the cache.
+        let hits = server.hit_count();
+        assert_eq!(
+            check_urls(urls, &accepting, &with_cache())[&url],
+            Verdict::Alive
+        );
+        assert_eq!(server.hit_count(), hits);
+    }
+
+    #[test]
     fn corrupt_cache_is_ignored_and_replaced() {
         let dir = tempfile::tempdir().expect("temp dir");
         let file = dir.path().join("links.json");
