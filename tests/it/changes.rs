@@ -2,18 +2,27 @@
 
 use crate::support::{git, rule_lines, survey_lint};
 
-#[test]
-fn changed_since_reports_only_the_new_defect() {
+/// The survey of the first commit: row 4 copies row 3.
+const OLD: &str =
+    "| Model | Size |\n|---|---|\n| Vicuna | 7B |\n| Vicuna | 7B |\n| Alpaca | 7B |\n";
+
+/// A repository where `survey.md` was committed as [`OLD`], then as `OLD` plus `added`.
+fn repository(added: &str) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
     git(d, &["init", "-q", "-b", "main"]);
-    let old = "| Model | Size |\n|---|---|\n| Vicuna | 7B |\n| Vicuna | 7B |\n| Alpaca | 7B |\n";
-    std::fs::write(d.join("survey.md"), old).unwrap();
+    std::fs::write(d.join("survey.md"), OLD).unwrap();
     git(d, &["add", "."]);
     git(d, &["commit", "-q", "-m", "old defect"]);
-    let new = format!("{old}| | |\n| BLOOM | 176B |\n");
-    std::fs::write(d.join("survey.md"), new).unwrap();
-    git(d, &["commit", "-q", "-am", "new defect"]);
+    std::fs::write(d.join("survey.md"), format!("{OLD}{added}")).unwrap();
+    git(d, &["commit", "-q", "-am", "new defects"]);
+    dir
+}
+
+#[test]
+fn changed_since_reports_only_the_new_defect() {
+    let dir = repository("| | |\n| BLOOM | 176B |\n");
+    let d = dir.path();
 
     let run = |extra: &[&str]| {
         let output = survey_lint()
@@ -70,16 +79,8 @@ fn an_unknown_ref_is_an_error() {
 
 #[test]
 fn fix_with_changed_since_touches_only_changed_lines() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = repository("| BLOOM | 176B |\n| BLOOM | 176B |\n| BLOOM | 175B |\n");
     let d = dir.path();
-    git(d, &["init", "-q", "-b", "main"]);
-    let old = "| Model | Size |\n|---|---|\n| Vicuna | 7B |\n| Vicuna | 7B |\n| Alpaca | 7B |\n";
-    std::fs::write(d.join("survey.md"), old).unwrap();
-    git(d, &["add", "."]);
-    git(d, &["commit", "-q", "-m", "old defect"]);
-    let new = format!("{old}| BLOOM | 176B |\n| BLOOM | 176B |\n| BLOOM | 175B |\n");
-    std::fs::write(d.join("survey.md"), new).unwrap();
-    git(d, &["commit", "-q", "-am", "new defects"]);
 
     let output = survey_lint()
         .args(["check", "--offline", "--fix", "--format", "json"])
@@ -92,7 +93,7 @@ fn fix_with_changed_since_touches_only_changed_lines() {
     // safe fix, is reported at its line after the deletion moved it up.
     assert_eq!(
         std::fs::read_to_string(d.join("survey.md")).unwrap(),
-        format!("{old}| BLOOM | 176B |\n| BLOOM | 175B |\n")
+        format!("{OLD}| BLOOM | 176B |\n| BLOOM | 175B |\n")
     );
     assert_eq!(rule_lines(&json), [("duplicate-key".to_string(), 7)]);
 }
