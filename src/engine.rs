@@ -1,12 +1,12 @@
 //! Runs a [`RuleSet`] over one file and resolves findings into located [`Diagnostic`]s.
 
-use crate::checks::text::normalize_key;
-use crate::checks::{Finding, find_column, key_columns};
+use crate::checks::{Finding, find_column, key_columns, row_keys};
 use crate::document::{Document, LineIndex, Verdicts};
 use crate::exceptions::{Exception, Subject};
 use crate::rules::{RuleSet, RuleSpec, Severity};
 use crate::suppress::Suppressions;
 use rayon::prelude::*;
+use std::borrow::Cow;
 use std::sync::Arc;
 
 /// A finding of one rule, located in its file.
@@ -154,27 +154,18 @@ fn locate(
 }
 
 /// The normalized key of every row, for naming rows in exceptions.
-struct RowKeys {
-    /// Per table, per row.
-    keys: Vec<Vec<Option<String>>>,
+struct RowKeys<'d> {
+    /// Per table: the keys of its rows, when it has a key column.
+    keys: Vec<Option<Cow<'d, [Option<String>]>>>,
 }
 
-impl RowKeys {
-    fn new(doc: &Document<'_>) -> RowKeys {
+impl<'d> RowKeys<'d> {
+    fn new(doc: &'d Document<'_>) -> RowKeys<'d> {
         let aliases = key_columns();
-        let keys = doc
-            .tables
-            .iter()
-            .map(|table| {
-                let column = find_column(doc.source, table, &aliases);
-                table
-                    .rows
-                    .iter()
-                    .map(|row| {
-                        let cell = row.cells.get(column?)?;
-                        Some(normalize_key(doc.text(&cell.span())))
-                    })
-                    .collect()
+        let keys = (doc.tables.iter().enumerate())
+            .map(|(t, table)| {
+                let column = find_column(doc.source, table, &aliases)?;
+                Some(row_keys(doc, t, column))
             })
             .collect();
         RowKeys { keys }
@@ -182,6 +173,10 @@ impl RowKeys {
 
     fn key_at(&self, doc: &Document<'_>, offset: usize) -> Option<&str> {
         let place = doc.place_of(offset)?;
-        self.keys.get(place.table)?.get(place.row)?.as_deref()
+        self.keys
+            .get(place.table)?
+            .as_ref()?
+            .get(place.row)?
+            .as_deref()
     }
 }

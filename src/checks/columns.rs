@@ -1,7 +1,9 @@
 //! Binding rules to columns by header aliases.
 
 use super::text::normalize_key;
-use crate::document::Table;
+use crate::document::{Document, Table};
+use std::borrow::Cow;
+use std::sync::OnceLock;
 
 /// Header aliases of a table's key column (what a row is about), tried in order. A table with
 /// none of them has no key column: the first column is never taken blindly.
@@ -48,6 +50,31 @@ pub fn find_column(source: &str, table: &Table, aliases: &[String]) -> Option<us
     })
 }
 
+/// The normalized key ([`normalize_key`]) of every row of table `table` in column `column`,
+/// `None` for a row without that cell. Computed once per document: duplicate-key,
+/// unresolved-reference and the exceptions filter key rows alike (a rule configured with
+/// another key column gets its own).
+pub fn row_keys<'d>(
+    doc: &'d Document<'_>,
+    table: usize,
+    column: usize,
+) -> Cow<'d, [Option<String>]> {
+    let compute = || -> Vec<Option<String>> {
+        let rows = doc.tables[table].rows.iter();
+        rows.map(|r| Some(normalize_key(doc.text(&r.cells.get(column)?.span()))))
+            .collect()
+    };
+    let tables = doc.tables.iter();
+    let slots = doc
+        .shared
+        .keys
+        .get_or_init(|| tables.map(|_| OnceLock::new()).collect());
+    match slots[table].get_or_init(|| (column, compute())) {
+        (cached, keys) if *cached == column => Cow::Borrowed(keys),
+        _ => Cow::Owned(compute()),
+    }
+}
+
 /// A header as compared with aliases: `Model_name` reads as `model name`.
 pub(crate) fn normalize_header(text: &str) -> String {
     normalize_key(&text.replace('_', " "))
@@ -71,6 +98,21 @@ pub(crate) fn header_match(header: &str, alias: &str) -> Option<bool> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn row_keys_are_shared_per_column_and_computed_for_another() {
+        let source = "| Model | Org |\n|---|---|\n| **Vicuna** | LMSYS |\n| ＡＢ |\n";
+        let doc = Document::parse(source);
+        let first = row_keys(&doc, 0, 0);
+        assert!(matches!(first, Cow::Borrowed(_)));
+        assert_eq!(
+            first.as_ref(),
+            [Some("vicuna".to_string()), Some("ab".to_string())]
+        );
+        assert!(matches!(row_keys(&doc, 0, 0), Cow::Borrowed(_)));
+        let other = row_keys(&doc, 0, 1);
+        assert_eq!(other.as_ref(), [Some("lmsys".to_string()), None]);
+    }
 
     #[test]
     fn aliases_match_whole_headers_or_with_a_parenthetical() {

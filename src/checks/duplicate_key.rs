@@ -2,7 +2,7 @@
 
 use super::duplicate_row::copies;
 use super::text::{normalize_key, plain_text};
-use super::{Check, Finding, find_column};
+use super::{Check, Finding, find_column, row_keys};
 use crate::document::Document;
 use foldhash::{HashMap, HashMapExt, HashSet};
 
@@ -22,22 +22,22 @@ impl DuplicateKey {
 
 impl Check for DuplicateKey {
     fn check(&self, doc: &Document<'_>, out: &mut Vec<Finding>) {
-        for (table, copies) in doc.tables.iter().zip(copies(doc)) {
+        for (t, (table, copies)) in doc.tables.iter().zip(copies(doc)).enumerate() {
             let Some(column) = find_column(doc.source, table, &self.key_columns) else {
                 continue;
             };
             // Exact copies are `duplicate-row`'s findings, not this rule's.
             let copies: HashSet<usize> = copies.iter().map(|&(_, dup)| dup).collect();
-            let mut first_with_key: HashMap<String, usize> = HashMap::new();
-            for (index, row) in table.rows.iter().enumerate() {
-                let Some(cell) = row.cells.get(column) else {
+            let keys = row_keys(doc, t, column);
+            let mut first_with_key: HashMap<&str, usize> = HashMap::new();
+            for (index, (row, key)) in table.rows.iter().zip(keys.iter()).enumerate() {
+                let (Some(cell), Some(key)) = (row.cells.get(column), key) else {
                     continue;
                 };
-                let key = normalize_key(doc.text(&cell.span()));
-                if key.is_empty() || self.placeholders.contains(&key) || copies.contains(&index) {
+                if key.is_empty() || self.placeholders.contains(key) || copies.contains(&index) {
                     continue;
                 }
-                let Some(&first) = first_with_key.get(&key) else {
+                let Some(&first) = first_with_key.get(key.as_str()) else {
                     first_with_key.insert(key, index);
                     continue;
                 };

@@ -19,7 +19,7 @@ pub mod text;
 mod unresolved_reference;
 mod url_runs_into_text;
 
-pub use columns::{KEY_COLUMNS, find_column, key_columns};
+pub use columns::{KEY_COLUMNS, find_column, key_columns, row_keys};
 
 use crate::document::{Document, Span};
 use crate::rules::CheckSpec;

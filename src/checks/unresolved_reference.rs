@@ -1,10 +1,11 @@
 //! `unresolved-reference`: a `同X` / `same as X` cell that names no row of the table.
 
 use super::text::{normalize_key, plain_text};
-use super::{Check, Finding, find_column};
+use super::{Check, Finding, find_column, row_keys};
 use crate::document::{Document, Span, Table};
 use foldhash::HashSet;
 use regex::Regex;
+use std::borrow::Cow;
 use std::sync::LazyLock;
 
 /// `同LLaMa` at the start of a cell or sub-field (`数据量：同Alpaca`). Only a Latin name counts:
@@ -38,7 +39,7 @@ impl UnresolvedReference {
 
 impl Check for UnresolvedReference {
     fn check(&self, doc: &Document<'_>, out: &mut Vec<Finding>) {
-        for table in &doc.tables {
+        for (t, table) in doc.tables.iter().enumerate() {
             let Some(key_column) = find_column(doc.source, table, &self.key_columns) else {
                 continue;
             };
@@ -54,8 +55,8 @@ impl Check for UnresolvedReference {
             if found.is_empty() {
                 continue;
             }
-            let keys = Keys::new(doc, table, key_column);
-            let known: HashSet<&str> = keys.rows.iter().map(|(k, _)| k.as_str()).collect();
+            let keys = Keys::new(doc, t, key_column);
+            let known: HashSet<&str> = keys.keyed().map(|(k, _)| k).collect();
             let mut budget = self.suggestion_budget;
             for (name, span) in found {
                 if resolves(&known, &normalize_key(name)) {
@@ -93,36 +94,40 @@ struct Keys<'d> {
     doc: &'d Document<'d>,
     table: &'d Table,
     column: usize,
-    /// The normalized key and row index of every row with a key, in row order.
-    rows: Vec<(String, usize)>,
+    /// The normalized key of every row (see [`row_keys`]).
+    keys: Cow<'d, [Option<String>]>,
+    /// How many rows have a key.
+    count: usize,
 }
 
 impl<'d> Keys<'d> {
-    fn new(doc: &'d Document<'d>, table: &'d Table, column: usize) -> Keys<'d> {
-        let rows = table
-            .rows
-            .iter()
-            .enumerate()
-            .filter_map(|(i, r)| Some((normalize_key(doc.text(&r.cells.get(column)?.span())), i)))
-            .filter(|(k, _)| !k.is_empty())
-            .collect();
-        Keys {
+    fn new(doc: &'d Document<'d>, table: usize, column: usize) -> Keys<'d> {
+        let keys = row_keys(doc, table, column);
+        let mut made = Keys {
             doc,
-            table,
+            table: &doc.tables[table],
             column,
-            rows,
-        }
+            keys,
+            count: 0,
+        };
+        made.count = made.keyed().count();
+        made
+    }
+
+    /// The key and row index of every row with a key, in row order.
+    fn keyed(&self) -> impl Iterator<Item = (&str, usize)> {
+        let keys = self.keys.iter().enumerate();
+        keys.filter_map(|(row, key)| Some((key.as_deref().filter(|k| !k.is_empty())?, row)))
     }
 
     /// The key most like `name`, as shown in its row, if one is close enough and `budget` (key
     /// comparisons) allows looking.
     fn closest(&self, name: &str, budget: &mut usize) -> Option<String> {
-        *budget = budget.checked_sub(self.rows.len())?;
+        *budget = budget.checked_sub(self.count)?;
         let name = name.to_lowercase();
         let (_, row) = self
-            .rows
-            .iter()
-            .map(|(key, row)| (strsim::normalized_levenshtein(&name, key), *row))
+            .keyed()
+            .map(|(key, row)| (strsim::normalized_levenshtein(&name, key), row))
             .filter(|(score, _)| *score >= 0.6)
             .max_by(|a, b| a.0.total_cmp(&b.0))?;
         let cell = self.table.rows[row].cells[self.column].span();

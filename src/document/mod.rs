@@ -41,7 +41,13 @@ pub struct Document<'s> {
 pub(crate) struct Shared {
     /// Per table: (first occurrence, copy) row pairs.
     pub copies: std::sync::OnceLock<Vec<Vec<(usize, usize)>>>,
+    /// Per table: the key column and the normalized key of every row in it.
+    pub keys: std::sync::OnceLock<Vec<std::sync::OnceLock<RowKeys>>>,
 }
+
+/// A key column (by index) and the normalized key of every row in it, `None` for a row
+/// without that cell.
+pub(crate) type RowKeys = (usize, Vec<Option<String>>);
 
 /// Link verdicts by the URL as requested.
 pub type Verdicts = std::collections::HashMap<String, crate::links::Verdict>;
