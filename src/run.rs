@@ -422,16 +422,20 @@ fn lint_paths_online(
     use rayon::prelude::*;
     let mut sources = Vec::new();
     let errors = for_each_file(paths, |path, source| sources.push((path, Arc::new(source))));
-    let mut docs: Vec<Document<'_>> = sources
-        .par_iter()
-        .map(|(_, s)| Document::parse(s))
-        .collect();
+    // The link cache is read while the documents are parsed.
+    let (mut docs, cache) = rayon::join(
+        || -> Vec<Document<'_>> {
+            let sources = sources.par_iter();
+            sources.map(|(_, s)| Document::parse(s)).collect()
+        },
+        || crate::links::open_cache(config, options),
+    );
     let mut urls = std::collections::BTreeSet::new();
     for ((path, _), doc) in sources.iter().zip(&docs) {
         collect_urls(path, doc, changes, &mut urls);
     }
     let urls: Vec<String> = urls.into_iter().collect();
-    let verdicts = crate::links::check_urls(&urls, config, options);
+    let verdicts = crate::links::check_urls_with_cache(&urls, config, options, cache);
     for doc in &mut docs {
         doc.verdicts = Some(&verdicts);
     }

@@ -14,6 +14,7 @@ mod policy;
 mod probe;
 mod walk;
 
+pub use cache::Cache;
 pub use config::LinkConfig;
 pub use credentials::credentials_for;
 
@@ -108,15 +109,39 @@ pub fn check_urls(
     config: &LinkConfig,
     options: &CheckOptions,
 ) -> HashMap<String, Verdict> {
-    use rayon::prelude::*;
     // Parsing the URLs and reading the cache are independent: side by side.
-    let (prepared, cache): (Vec<(&String, Result<Request, Verdict>)>, _) = rayon::join(
-        || {
-            let urls = urls.par_iter();
-            urls.map(|given| (given, prepare(given, config))).collect()
-        },
-        || open_cache(config, options),
-    );
+    let (prepared, cache) =
+        rayon::join(|| prepare_all(urls, config), || open_cache(config, options));
+    verdicts_for(prepared, cache, config, options)
+}
+
+/// [`check_urls`] with the cache opened beforehand by [`open_cache`], so that a caller can read
+/// it while it parses the documents.
+pub fn check_urls_with_cache(
+    urls: &[String],
+    config: &LinkConfig,
+    options: &CheckOptions,
+    cache: Option<Cache>,
+) -> HashMap<String, Verdict> {
+    verdicts_for(prepare_all(urls, config), cache, config, options)
+}
+
+/// Each URL as given, with its request or the verdict that makes a request needless.
+fn prepare_all<'u>(
+    urls: &'u [String],
+    config: &LinkConfig,
+) -> Vec<(&'u String, Result<Request, Verdict>)> {
+    use rayon::prelude::*;
+    let urls = urls.par_iter();
+    urls.map(|given| (given, prepare(given, config))).collect()
+}
+
+fn verdicts_for(
+    prepared: Vec<(&String, Result<Request, Verdict>)>,
+    cache: Option<Cache>,
+    config: &LinkConfig,
+    options: &CheckOptions,
+) -> HashMap<String, Verdict> {
     let requests: HashMap<String, Url> = prepared
         .iter()
         .filter_map(|(_, url)| url.as_ref().ok())
@@ -139,7 +164,7 @@ pub fn check_urls(
 }
 
 /// The link cache of this run, unless the user turned it off.
-fn open_cache(config: &LinkConfig, options: &CheckOptions) -> Option<cache::Cache> {
+pub fn open_cache(config: &LinkConfig, options: &CheckOptions) -> Option<Cache> {
     let dir = config.cache_dir.clone().or_else(cache::default_dir)?;
     options
         .use_cache
@@ -149,7 +174,7 @@ fn open_cache(config: &LinkConfig, options: &CheckOptions) -> Option<cache::Cach
 /// Verdicts for normalized URLs: from the cache when fresh, from the network otherwise.
 fn settle(
     requests: HashMap<String, Url>,
-    mut cache: Option<cache::Cache>,
+    mut cache: Option<Cache>,
     config: &LinkConfig,
     options: &CheckOptions,
 ) -> HashMap<String, Verdict> {
