@@ -67,16 +67,6 @@ const KINDS: [Kind; 7] = [
     Kind::Other,
 ];
 
-/// The kinds a fault survey mixes, in the order their links are interleaved.
-const FAULT_KINDS: [Kind; 6] = [
-    Kind::Ok,
-    Kind::Gone,
-    Kind::Flaky429,
-    Kind::Flaky500,
-    Kind::Botwall,
-    Kind::Moved,
-];
-
 impl Kind {
     fn name(self) -> &'static str {
         match self {
@@ -90,11 +80,15 @@ impl Kind {
         }
     }
 
+    /// The kinds a path can name, which a fault survey mixes in this order.
+    fn named() -> impl Iterator<Item = Kind> {
+        KINDS.into_iter().filter(|k| *k != Kind::Other)
+    }
+
     fn of(path: &str) -> Kind {
         let first = path.trim_start_matches('/').split('/').next().unwrap_or("");
-        KINDS
-            .into_iter()
-            .find(|k| *k != Kind::Other && k.name() == first)
+        Kind::named()
+            .find(|k| k.name() == first)
             .unwrap_or(Kind::Other)
     }
 
@@ -422,7 +416,7 @@ fn write_survey(args: &Args, path: &str) -> std::io::Result<()> {
         usage("--write-survey needs the farm's --port");
     }
     let kinds: Vec<Kind> = match args.faults {
-        Some(per_kind) => (0..per_kind).flat_map(|_| FAULT_KINDS).collect(),
+        Some(per_kind) => (0..per_kind).flat_map(|_| Kind::named()).collect(),
         None => vec![Kind::Ok; args.urls],
     };
     let mut out = String::with_capacity(kinds.len() * 96 + 256);

@@ -35,8 +35,10 @@ impl Changes {
         self.files.get(&path.canonicalize().ok()?)
     }
 
-    pub fn contains(&self, path: &Path, line: usize) -> bool {
-        self.lines(path).is_some_and(|l| l.contains(line))
+    /// Whether a line of `path` changed. The path is resolved once, for all the file's lines.
+    pub fn in_file(&self, path: &Path) -> impl Fn(usize) -> bool + '_ {
+        let lines = self.lines(path);
+        move |line| lines.is_some_and(|l| l.contains(line))
     }
 }
 

@@ -244,9 +244,8 @@ fn check(args: &CheckArgs) -> ExitStatus {
 /// Drops findings on lines that did not change, and files that did not change at all.
 fn keep_changed(outcome: &mut Outcome, changes: &crate::changes::Changes) {
     for file in &mut outcome.files {
-        let path = std::path::Path::new(&file.path);
-        file.diagnostics
-            .retain(|d| changes.contains(path, d.start.0));
+        let changed = changes.in_file(std::path::Path::new(&file.path));
+        file.diagnostics.retain(|d| changed(d.start.0));
     }
 }
 
@@ -279,10 +278,7 @@ fn fix_files(
         // Whether each line (1-based) of the current text is one the user changed.
         let mut changed: Option<Vec<bool>> = changes.map(|c| {
             let lines = report.source.split_inclusive('\n').count() + 1;
-            let file = c.lines(&path);
-            (0..=lines)
-                .map(|line| file.is_some_and(|f| f.contains(line)))
-                .collect()
+            (0..=lines).map(c.in_file(&path)).collect()
         });
         let mut file_fixes = 0;
         for _ in 0..MAX_PASSES {
@@ -455,10 +451,11 @@ fn collect_urls(
     changes: Option<&crate::changes::Changes>,
     urls: &mut std::collections::BTreeSet<String>,
 ) {
+    let changed = changes.map(|c| c.in_file(std::path::Path::new(path)));
     for link in &doc.links {
         for url in doc.meant_urls(link) {
             let line = doc.lines.line(url.span().start);
-            if changes.is_some_and(|c| !c.contains(std::path::Path::new(path), line)) {
+            if changed.as_ref().is_some_and(|changed| !changed(line)) {
                 continue;
             }
             if let Some(request) = request_url(doc.text(&url.span()), link.kind) {

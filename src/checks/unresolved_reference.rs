@@ -96,22 +96,16 @@ struct Keys<'d> {
     column: usize,
     /// The normalized key of every row (see [`row_keys`]).
     keys: Cow<'d, [Option<String>]>,
-    /// How many rows have a key.
-    count: usize,
 }
 
 impl<'d> Keys<'d> {
     fn new(doc: &'d Document<'d>, table: usize, column: usize) -> Keys<'d> {
-        let keys = row_keys(doc, table, column);
-        let mut made = Keys {
+        Keys {
             doc,
             table: &doc.tables[table],
             column,
-            keys,
-            count: 0,
-        };
-        made.count = made.keyed().count();
-        made
+            keys: row_keys(doc, table, column),
+        }
     }
 
     /// The key and row index of every row with a key, in row order.
@@ -123,7 +117,7 @@ impl<'d> Keys<'d> {
     /// The key most like `name`, as shown in its row, if one is close enough and `budget` (key
     /// comparisons) allows looking.
     fn closest(&self, name: &str, budget: &mut usize) -> Option<String> {
-        *budget = budget.checked_sub(self.count)?;
+        *budget = budget.checked_sub(self.keys.len())?;
         let name = name.to_lowercase();
         let (_, row) = self
             .keyed()
