@@ -11,6 +11,8 @@ fn main() {
         .filter_map(Result::ok)
         .map(|e| e.path())
         .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+        // `_name.toml` files hold data that rules share, not rules.
+        .filter(|p| !p.file_name().unwrap().to_string_lossy().starts_with('_'))
         .collect();
     files.sort();
     let mut out = String::from("pub static BUILTIN_RULE_FILES: &[(&str, &str)] = &[\n");

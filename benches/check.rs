@@ -11,13 +11,13 @@ use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_m
 use std::sync::Arc;
 use std::time::Duration;
 use survey_lint::document::Document;
-use survey_lint::engine;
+use survey_lint::engine::Linter;
 use survey_lint::rules::RuleSet;
 
 const SIZES: &[(&str, usize)] = &[("1MB", 1 << 20), ("16MB", 16 << 20), ("100MB", 100 << 20)];
 
 fn surveys(c: &mut Criterion) {
-    let rules = RuleSet::builtin();
+    let linter = Linter::new(RuleSet::builtin());
     for &(name, bytes) in SIZES {
         let text = gen_survey::Generator::new(42).survey(bytes);
         let mut group = c.benchmark_group(name);
@@ -35,7 +35,8 @@ fn surveys(c: &mut Criterion) {
         let source = Arc::new(text.clone());
         group.bench_function(BenchmarkId::new("survey-lint", "check --offline"), |b| {
             b.iter(|| {
-                engine::lint("survey.md".into(), source.clone(), &rules)
+                linter
+                    .lint("survey.md".into(), source.clone(), None)
                     .diagnostics
                     .len()
             })
@@ -57,7 +58,7 @@ fn corpus(c: &mut Criterion) {
         .map(Arc::new)
         .collect();
     let bytes: usize = files.iter().map(|f| f.len()).sum();
-    let rules = RuleSet::builtin();
+    let linter = Linter::new(RuleSet::builtin());
     let mut group = c.benchmark_group("corpus");
     group.throughput(Throughput::Bytes(bytes as u64));
     group.bench_function("check --offline", |b| {
@@ -65,7 +66,8 @@ fn corpus(c: &mut Criterion) {
             files
                 .iter()
                 .map(|f| {
-                    engine::lint("f.md".into(), f.clone(), &rules)
+                    linter
+                        .lint("f.md".into(), f.clone(), None)
                         .diagnostics
                         .len()
                 })

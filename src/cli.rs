@@ -105,7 +105,7 @@ pub struct CheckArgs {
 pub enum Format {
     /// miette-rendered diagnostics with the source line
     Human,
-    /// SPEC §4, version 1
+    /// version 1 of the JSON format (the README documents it)
     Json,
     /// SARIF 2.1.0, for GitHub code scanning
     Sarif,

@@ -144,12 +144,7 @@ fn load_rule_file(
             None,
         )
     })?;
-    let spec = RuleSpec::parse(&text).map_err(|e| toml_error(rule_path, &text, &e))?;
-    spec.validate().map_err(|(message, needle)| {
-        let span = needle.and_then(|n| text.find(&n).map(|at| at..at + n.len()));
-        ConfigError::invalid(rule_path, &text, message, span, "here", None)
-    })?;
-    Ok(spec)
+    RuleSpec::parse(&text).map_err(|e| toml_error(rule_path, &text, &e))
 }
 
 /// A TOML error, at its line and column in the file.

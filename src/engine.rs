@@ -1,9 +1,13 @@
-//! Runs a [`RuleSet`] over one file and resolves findings into located [`Diagnostic`]s.
+//! Runs a [`RuleSet`] over one document and resolves findings into located [`Diagnostic`]s.
 
-use crate::checks::{Finding, find_column, key_columns, row_keys};
-use crate::document::{Document, LineIndex, Verdicts};
+use crate::checks::CheckContext;
+use crate::diagnostic::{Finding, Severity};
+use crate::document::{Document, LineCol, LineIndex};
 use crate::exceptions::{Exception, Subject};
-use crate::rules::{RuleSet, RuleSpec, Severity};
+use crate::fields::columns::find_column;
+use crate::fields::defaults::key_columns;
+use crate::links::Verdicts;
+use crate::rules::{RuleSet, RuleSpec};
 use crate::suppress::Suppressions;
 use rayon::prelude::*;
 use std::borrow::Cow;
@@ -15,12 +19,11 @@ pub struct Diagnostic {
     pub rule: Arc<RuleSpec>,
     pub severity: Severity,
     pub finding: Finding,
-    /// 1-based (line, column) of the span's start and end; columns count chars, the end is
-    /// the position just past the span.
-    pub start: (usize, usize),
-    pub end: (usize, usize),
-    /// 1-based (line, column) of each related span.
-    pub related: Vec<(usize, usize)>,
+    /// Where the span starts and ends; the end is the position just past the span.
+    pub start: LineCol,
+    pub end: LineCol,
+    /// Where each related span starts.
+    pub related: Vec<LineCol>,
 }
 
 /// What linting one file found.
@@ -42,93 +45,79 @@ pub struct Linter {
 }
 
 impl Linter {
-    /// Lints one file's source, with the link checker's verdicts when links were checked.
+    /// A linter with `rules` and no exceptions.
+    pub fn new(rules: RuleSet) -> Linter {
+        Linter {
+            rules,
+            exceptions: Vec::new(),
+        }
+    }
+
+    /// Parses and lints one file's source, with the link checker's verdicts when links were
+    /// checked.
     pub fn lint(
         &self,
         path: String,
         source: Arc<String>,
         verdicts: Option<&Verdicts>,
     ) -> FileReport {
-        lint_with(path, source, &self.rules, &self.exceptions, verdicts)
+        let doc = Document::parse(&source);
+        self.lint_document(path, &source, &doc, verdicts)
     }
-}
 
-/// Lints one file's source with `rules` alone: no exceptions, no link verdicts.
-pub fn lint(path: String, source: Arc<String>, rules: &RuleSet) -> FileReport {
-    lint_with(path, source, rules, &[], None)
-}
-
-fn lint_with(
-    path: String,
-    source: Arc<String>,
-    rules: &RuleSet,
-    exceptions: &[Exception],
-    verdicts: Option<&Verdicts>,
-) -> FileReport {
-    let mut doc = Document::parse(&source);
-    doc.verdicts = verdicts;
-    lint_document(path, &source, doc, rules, exceptions)
-}
-
-impl Linter {
-    /// Lints a document already parsed from `source` (with its link verdicts, if any).
-    pub fn lint_parsed(&self, path: String, source: &Arc<String>, doc: Document<'_>) -> FileReport {
-        lint_document(path, source, doc, &self.rules, &self.exceptions)
-    }
-}
-
-/// Findings that inline comments suppress or that match an accepted exception are dropped.
-fn lint_document(
-    path: String,
-    source: &Arc<String>,
-    doc: Document<'_>,
-    rules: &RuleSet,
-    exceptions: &[Exception],
-) -> FileReport {
-    let suppressions = Suppressions::new(&doc);
-    let keys = (!exceptions.is_empty()).then(|| RowKeys::new(&doc));
-    // Rules are independent and share the parsed document: they run in parallel.
-    let mut diagnostics: Vec<Diagnostic> = rules
-        .rules
-        .par_iter()
-        .flat_map_iter(|rule| {
-            let mut findings = Vec::new();
-            rule.check.check(&doc, &mut findings);
-            let spec = &rule.spec;
-            findings.retain(|f| {
-                let line = doc.lines.line(f.span.start);
-                if suppressions.suppresses(spec, f.span.start, line) {
-                    return false;
-                }
-                let Some(keys) = &keys else { return true };
-                let subject = Subject {
-                    rule_name: &spec.name,
-                    rule_code: &spec.code,
-                    key: keys.key_at(&doc, f.span.start),
-                    url: f.url.as_deref(),
-                };
-                !exceptions.iter().any(|e| e.matches(&subject))
-            });
-            let (doc, source) = (&doc, source);
-            findings.into_iter().map(move |finding| {
-                locate(&doc.lines, source, spec.clone(), rule.severity, finding)
+    /// Lints a document already parsed from `source`. Findings that inline comments suppress
+    /// or that match an accepted exception are dropped.
+    pub fn lint_document(
+        &self,
+        path: String,
+        source: &Arc<String>,
+        doc: &Document<'_>,
+        verdicts: Option<&Verdicts>,
+    ) -> FileReport {
+        let cx = CheckContext::new(doc, verdicts);
+        let suppressions = Suppressions::new(doc);
+        let keys = (!self.exceptions.is_empty()).then(|| RowKeys::new(&cx));
+        // Rules are independent and share the context: they run in parallel.
+        let mut diagnostics: Vec<Diagnostic> = (self.rules.rules)
+            .par_iter()
+            .flat_map_iter(|rule| {
+                let mut findings = Vec::new();
+                rule.check.check(&cx, &mut findings);
+                let spec = &rule.spec;
+                findings.retain(|f| {
+                    let line = doc.lines.line(f.span.start);
+                    if suppressions.suppresses(spec, f.span.start, line) {
+                        return false;
+                    }
+                    let Some(keys) = &keys else { return true };
+                    let subject = Subject {
+                        rule_name: &spec.name,
+                        rule_code: &spec.code,
+                        key: keys.key_at(doc, f.span.start),
+                        url: f.url.as_deref(),
+                    };
+                    !self.exceptions.iter().any(|e| e.matches(&subject))
+                });
+                findings.into_iter().map(move |finding| {
+                    locate(&doc.lines, source, spec.clone(), rule.severity, finding)
+                })
             })
-        })
-        .collect();
-    diagnostics.sort_by(|a, b| {
-        (a.start, &a.rule.name, a.finding.span.start).cmp(&(
-            b.start,
-            &b.rule.name,
-            b.finding.span.start,
-        ))
-    });
-    FileReport {
-        path,
-        tables: doc.tables.len(),
-        rows: doc.tables.iter().map(|t| t.rows.len()).sum(),
-        links: doc.links.len(),
-        diagnostics,
-        source: source.clone(),
+            .collect();
+        diagnostics.sort_by(|a, b| {
+            (a.start, &a.rule.name, a.finding.span.start).cmp(&(
+                b.start,
+                &b.rule.name,
+                b.finding.span.start,
+            ))
+        });
+        FileReport {
+            path,
+            tables: doc.tables.len(),
+            rows: doc.tables.iter().map(|t| t.rows.len()).sum(),
+            links: doc.links.len(),
+            diagnostics,
+            source: source.clone(),
+        }
     }
 }
 
@@ -160,12 +149,13 @@ struct RowKeys<'d> {
 }
 
 impl<'d> RowKeys<'d> {
-    fn new(doc: &'d Document<'_>) -> RowKeys<'d> {
+    fn new(cx: &'d CheckContext<'d>) -> RowKeys<'d> {
         let aliases = key_columns();
+        let doc = cx.doc;
         let keys = (doc.tables.iter().enumerate())
             .map(|(t, table)| {
                 let column = find_column(doc.source, table, &aliases)?;
-                Some(row_keys(doc, t, column))
+                Some(cx.row_keys(t, column))
             })
             .collect();
         RowKeys { keys }

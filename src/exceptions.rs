@@ -11,7 +11,7 @@
 //! url = "https://vicuna.lmsys.org/*"      # a glob on the finding's URL
 //! ```
 
-use crate::checks::text::normalize_key;
+use crate::fields::text::normalize_key;
 use globset::{Glob, GlobMatcher};
 use serde::Deserialize;
 use toml::Spanned;

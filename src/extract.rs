@@ -1,7 +1,9 @@
 //! `survey-lint extract`: the parsed tables as data, one record per row: header → cell text,
 //! plus the normalized values the field checks compute (accelerator-hours, parameter counts).
 
+use crate::checks::Check;
 use crate::document::Document;
+use crate::fields::text::plain_text;
 use serde::Serialize;
 use serde_json::{Map, Value};
 
@@ -19,17 +21,15 @@ pub struct Record {
     pub normalized: Map<String, Value>,
 }
 
-/// A function that adds normalized values to the rows of one table (by row index).
-pub type Normalizer = dyn Fn(&Document<'_>, usize, &mut [Map<String, Value>]);
-
-/// The records of every table row of a document.
-pub fn records(path: &str, doc: &Document<'_>, normalizers: &[&Normalizer]) -> Vec<Record> {
+/// The records of every table row of a document, with the normalized values of `checks` (in
+/// order: a later check's value replaces an earlier one's for the same field).
+pub fn records(path: &str, doc: &Document<'_>, checks: &[Box<dyn Check>]) -> Vec<Record> {
     let mut out = Vec::new();
     for (t, table) in doc.tables.iter().enumerate() {
         let headers = header_names(doc, t);
         let mut normalized = vec![Map::new(); table.rows.len()];
-        for normalize in normalizers {
-            normalize(doc, t, &mut normalized);
+        for check in checks {
+            check.normalize(doc, t, &mut normalized);
         }
         for (row, normalized) in table.rows.iter().zip(normalized) {
             let mut fields = Map::new();
@@ -55,9 +55,7 @@ pub fn records(path: &str, doc: &Document<'_>, normalizers: &[&Normalizer]) -> V
 pub fn header_names(doc: &Document<'_>, table: usize) -> Vec<String> {
     let mut names: Vec<String> = Vec::new();
     for (i, cell) in doc.tables[table].header.cells.iter().enumerate() {
-        let text = crate::checks::text::plain_text(doc.text(&cell.span()))
-            .trim()
-            .to_string();
+        let text = plain_text(doc.text(&cell.span())).trim().to_string();
         let base = if text.is_empty() {
             format!("column {}", i + 1)
         } else {

@@ -1,4 +1,4 @@
-//! Finding the Markdown files to lint and reading them.
+//! Finding the Markdown files to lint, reading them, and writing a file atomically.
 
 use ignore::WalkBuilder;
 use std::path::{Path, PathBuf};
@@ -117,6 +117,25 @@ fn read_bytes(path: &Path) -> std::io::Result<Vec<u8>> {
 pub fn display(path: &Path) -> String {
     let s = path.to_string_lossy();
     s.strip_prefix("./").unwrap_or(&s).to_string()
+}
+
+/// Writes through a temporary file in the same folder (created if missing), synced and renamed
+/// over `path`, so that a crash never leaves a half-written file. An existing file keeps its
+/// permissions.
+pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir)?;
+    let mut temp = tempfile::NamedTempFile::new_in(dir)?;
+    temp.write_all(bytes)?;
+    if let Ok(meta) = std::fs::metadata(path) {
+        let _ = temp.as_file().set_permissions(meta.permissions());
+    }
+    temp.as_file().sync_all()?;
+    temp.persist(path).map(|_| ()).map_err(|e| e.error)
 }
 
 #[cfg(test)]

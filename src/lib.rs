@@ -8,17 +8,19 @@
 pub mod changes;
 pub mod checks;
 pub mod cli;
+mod commands;
 pub mod config;
+pub mod diagnostic;
 pub mod document;
 pub mod engine;
 pub mod exceptions;
 pub mod extract;
+pub mod fields;
 pub mod files;
 pub mod fix;
 pub mod links;
 pub mod report;
 pub mod rules;
-mod run;
 pub mod suppress;
 
-pub use run::{ExitStatus, run};
+pub use commands::{ExitStatus, run};

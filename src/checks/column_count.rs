@@ -1,13 +1,21 @@
 //! `column-count`: a row with more or fewer cells than the header.
 
-use super::text::plural;
-use super::{Check, Finding};
-use crate::document::Document;
+use super::{Check, CheckContext, Kind, NoSettings};
+use crate::diagnostic::{Finding, plural};
 
 pub struct ColumnCount;
 
+impl Kind for ColumnCount {
+    type Settings = NoSettings;
+
+    fn new(_: &NoSettings) -> ColumnCount {
+        ColumnCount
+    }
+}
+
 impl Check for ColumnCount {
-    fn check(&self, doc: &Document<'_>, out: &mut Vec<Finding>) {
+    fn check(&self, cx: &CheckContext<'_>, out: &mut Vec<Finding>) {
+        let doc = cx.doc;
         for table in &doc.tables {
             let expected = table.header.cells.len();
             for row in &table.rows {

@@ -1,34 +1,55 @@
 //! `duplicate-key`: two rows with the same key but different content.
 
-use super::duplicate_row::copies;
-use super::text::{normalize_key, plain_text};
-use super::{Check, Finding, find_column, row_keys};
-use crate::document::Document;
+use super::{Check, CheckContext, Kind};
+use crate::diagnostic::Finding;
+use crate::fields::columns::find_column;
+use crate::fields::defaults::key_columns;
+use crate::fields::text::{normalize_key, plain_text};
 use foldhash::{HashMap, HashMapExt, HashSet};
+use serde::Deserialize;
+
+/// The settings of a `duplicate-key` rule.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DuplicateKeySettings {
+    /// Header aliases of the key column, e.g. `模型名称`, `Model`.
+    #[serde(default = "key_columns")]
+    pub key_columns: Vec<String>,
+    /// Key values that mean "no value" and are never compared.
+    #[serde(default)]
+    pub placeholders: Vec<String>,
+}
 
 pub struct DuplicateKey {
     key_columns: Vec<String>,
     placeholders: HashSet<String>,
 }
 
-impl DuplicateKey {
-    pub fn new(key_columns: &[String], placeholders: &[String]) -> DuplicateKey {
+impl Kind for DuplicateKey {
+    type Settings = DuplicateKeySettings;
+
+    fn new(settings: &DuplicateKeySettings) -> DuplicateKey {
         DuplicateKey {
-            key_columns: key_columns.to_vec(),
-            placeholders: placeholders.iter().map(|p| normalize_key(p)).collect(),
+            key_columns: settings.key_columns.clone(),
+            placeholders: settings
+                .placeholders
+                .iter()
+                .map(|p| normalize_key(p))
+                .collect(),
         }
     }
 }
 
 impl Check for DuplicateKey {
-    fn check(&self, doc: &Document<'_>, out: &mut Vec<Finding>) {
-        for (t, (table, copies)) in doc.tables.iter().zip(copies(doc)).enumerate() {
+    fn check(&self, cx: &CheckContext<'_>, out: &mut Vec<Finding>) {
+        let doc = cx.doc;
+        for (t, (table, copies)) in doc.tables.iter().zip(cx.copies()).enumerate() {
             let Some(column) = find_column(doc.source, table, &self.key_columns) else {
                 continue;
             };
             // Exact copies are `duplicate-row`'s findings, not this rule's.
             let copies: HashSet<usize> = copies.iter().map(|&(_, dup)| dup).collect();
-            let keys = row_keys(doc, t, column);
+            let keys = cx.row_keys(t, column);
             let mut first_with_key: HashMap<&str, usize> = HashMap::new();
             for (index, (row, key)) in table.rows.iter().zip(keys.iter()).enumerate() {
                 let (Some(cell), Some(key)) = (row.cells.get(column), key) else {

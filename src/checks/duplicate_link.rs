@@ -1,12 +1,36 @@
 //! `duplicate-link`: the same URL linked from two different rows of a table, in a column whose
 //! links identify the row.
 
-use super::duplicate_row::copies;
-use super::fields::bound_columns;
-use super::{Check, Finding, find_column};
-use crate::document::{Document, LinkKind, Span, Table};
+use super::{Check, CheckContext, Kind};
+use crate::diagnostic::Finding;
+use crate::document::{LinkKind, Span, Table};
+use crate::fields::columns::{bound_columns, find_column};
+use crate::fields::defaults::key_columns;
 use foldhash::{HashMap, HashMapExt, HashSet};
 use regex::RegexSet;
+use serde::{Deserialize, Deserializer};
+
+/// The settings of a `duplicate-link` rule.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DuplicateLinkSettings {
+    /// Header aliases of the key column, whose links identify the row.
+    #[serde(default = "key_columns")]
+    pub key_columns: Vec<String>,
+    /// Header aliases of other columns whose links identify the row (`Link`, `官网`).
+    #[serde(default)]
+    pub link_columns: Vec<String>,
+    /// Regular expressions of URLs that rows share by nature (a paper for a model family),
+    /// compiled when the rule file is read.
+    #[serde(default, deserialize_with = "regex_set")]
+    pub ignore_urls: RegexSet,
+}
+
+fn regex_set<'de, D: Deserializer<'de>>(d: D) -> Result<RegexSet, D::Error> {
+    let patterns = Vec::<String>::deserialize(d)?;
+    RegexSet::new(&patterns)
+        .map_err(|e| serde::de::Error::custom(format!("invalid regular expression: {e}")))
+}
 
 pub struct DuplicateLink {
     key_columns: Vec<String>,
@@ -14,17 +38,19 @@ pub struct DuplicateLink {
     ignore_urls: RegexSet,
 }
 
-impl DuplicateLink {
-    /// `ignore_urls` that are not valid regular expressions are rejected when the rule file is
-    /// loaded (see `RuleSpec::validate`), so here they are only compiled.
-    pub fn new(key_columns: &[String], link_columns: &[String], ignore_urls: &[String]) -> Self {
+impl Kind for DuplicateLink {
+    type Settings = DuplicateLinkSettings;
+
+    fn new(settings: &DuplicateLinkSettings) -> Self {
         DuplicateLink {
-            key_columns: key_columns.to_vec(),
-            link_columns: link_columns.to_vec(),
-            ignore_urls: RegexSet::new(ignore_urls).unwrap_or_else(|_| RegexSet::empty()),
+            key_columns: settings.key_columns.clone(),
+            link_columns: settings.link_columns.clone(),
+            ignore_urls: settings.ignore_urls.clone(),
         }
     }
+}
 
+impl DuplicateLink {
     /// The columns whose links identify a row: the key column and the link columns.
     fn identity_columns(&self, source: &str, table: &Table) -> HashSet<usize> {
         let key = find_column(source, table, &self.key_columns);
@@ -36,8 +62,9 @@ impl DuplicateLink {
 }
 
 impl Check for DuplicateLink {
-    fn check(&self, doc: &Document<'_>, out: &mut Vec<Finding>) {
-        for ((index, table), copies) in doc.tables.iter().enumerate().zip(copies(doc)) {
+    fn check(&self, cx: &CheckContext<'_>, out: &mut Vec<Finding>) {
+        let doc = cx.doc;
+        for ((index, table), copies) in doc.tables.iter().enumerate().zip(cx.copies()) {
             let columns = self.identity_columns(doc.source, table);
             if columns.is_empty() {
                 continue;

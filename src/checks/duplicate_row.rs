@@ -1,16 +1,26 @@
 //! `duplicate-row`: a row equal to an earlier row of the same table.
 
-use super::text::{normalize_cell, trim};
-use super::{Check, Finding, Fix};
-use crate::document::{Document, Row};
+use super::{Check, CheckContext, Kind, NoSettings};
+use crate::diagnostic::{Finding, Fix};
+use crate::document::Row;
+use crate::fields::text::{normalize_cell, trim};
 use foldhash::{HashMap, HashMapExt};
 use std::hash::{BuildHasher, Hasher};
 
 pub struct DuplicateRow;
 
+impl Kind for DuplicateRow {
+    type Settings = NoSettings;
+
+    fn new(_: &NoSettings) -> DuplicateRow {
+        DuplicateRow
+    }
+}
+
 impl Check for DuplicateRow {
-    fn check(&self, doc: &Document<'_>, out: &mut Vec<Finding>) {
-        for (table, copies) in doc.tables.iter().zip(copies(doc)) {
+    fn check(&self, cx: &CheckContext<'_>, out: &mut Vec<Finding>) {
+        let doc = cx.doc;
+        for (table, copies) in doc.tables.iter().zip(cx.copies()) {
             for &(first, dup) in copies {
                 let (first, dup) = (&table.rows[first], &table.rows[dup]);
                 out.push(
@@ -28,19 +38,8 @@ impl Check for DuplicateRow {
     }
 }
 
-/// Per table, the (first occurrence, copy) row pairs: computed once per document, shared by
-/// `duplicate-row` and the rules that leave copies to it.
-pub fn copies<'d>(doc: &'d Document<'_>) -> &'d [Vec<(usize, usize)>] {
-    doc.shared.copies.get_or_init(|| {
-        doc.tables
-            .iter()
-            .map(|t| duplicate_rows(doc.source, &t.rows))
-            .collect()
-    })
-}
-
 /// Pairs of (first occurrence, later duplicate) row indexes; blank rows are left to `empty-row`.
-fn duplicate_rows(source: &str, rows: &[Row]) -> Vec<(usize, usize)> {
+pub(super) fn duplicate_rows(source: &str, rows: &[Row]) -> Vec<(usize, usize)> {
     // Rows are bucketed by a fingerprint that NFKC-equal rows share, so that no row is
     // normalized or copied unless its fingerprint matches an earlier row's.
     let mut first_with: HashMap<u64, usize> = HashMap::with_capacity(rows.len());

@@ -1,12 +1,21 @@
 //! `empty-row`: a row whose cells are all blank.
 
-use super::{Check, Finding, Fix};
-use crate::document::Document;
+use super::{Check, CheckContext, Kind, NoSettings};
+use crate::diagnostic::{Finding, Fix};
 
 pub struct EmptyRow;
 
+impl Kind for EmptyRow {
+    type Settings = NoSettings;
+
+    fn new(_: &NoSettings) -> EmptyRow {
+        EmptyRow
+    }
+}
+
 impl Check for EmptyRow {
-    fn check(&self, doc: &Document<'_>, out: &mut Vec<Finding>) {
+    fn check(&self, cx: &CheckContext<'_>, out: &mut Vec<Finding>) {
+        let doc = cx.doc;
         for table in &doc.tables {
             for row in table.rows.iter().filter(|r| r.is_blank(doc.source)) {
                 out.push(

@@ -1,12 +1,22 @@
 //! `glued-url`: two URLs run together, so renderers link one address that does not exist.
 
-use super::{Check, Edit, Finding, Fix};
-use crate::document::{Document, Join, LinkKind};
+use super::{Check, CheckContext, Kind, NoSettings};
+use crate::diagnostic::{Edit, Finding, Fix};
+use crate::document::{Join, LinkKind};
 
 pub struct GluedUrl;
 
+impl Kind for GluedUrl {
+    type Settings = NoSettings;
+
+    fn new(_: &NoSettings) -> GluedUrl {
+        GluedUrl
+    }
+}
+
 impl Check for GluedUrl {
-    fn check(&self, doc: &Document<'_>, out: &mut Vec<Finding>) {
+    fn check(&self, cx: &CheckContext<'_>, out: &mut Vec<Finding>) {
+        let doc = cx.doc;
         for link in &doc.links {
             let urls = doc.meant_urls(link);
             for pair in urls.windows(2) {

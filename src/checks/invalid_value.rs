@@ -1,10 +1,11 @@
 //! `invalid-value`: a cell outside its column's allowed values.
 
-use super::text::{normalize_key, plain_text};
-use super::{Check, Finding, find_column};
-use crate::document::Document;
+use super::{Check, CheckContext, Kind};
+use crate::diagnostic::Finding;
+use crate::fields::columns::find_column;
+use crate::fields::text::{normalize_key, plain_text};
 use regex::Regex;
-use serde::Deserialize;
+use serde::{Deserialize, Deserializer};
 
 /// Settings of an `invalid-value` check: which columns, and what they may hold.
 #[derive(Debug, Clone, Deserialize)]
@@ -18,21 +19,31 @@ pub struct ValueSettings {
     /// Prefixes allowed, optionally followed by a qualifier: `是` allows `是，SFT`.
     #[serde(default)]
     pub allowed_prefixes: Vec<String>,
-    /// A regular expression the whole value must match.
+    /// A regular expression the whole value must match, compiled when the rule file is read.
     #[serde(default)]
-    pub pattern: Option<String>,
+    pub pattern: Option<WholeMatch>,
     /// Values that mean "not known" and are never reported.
-    #[serde(default = "default_placeholders")]
+    #[serde(default = "crate::fields::defaults::placeholders")]
     pub placeholders: Vec<String>,
 }
 
-fn default_placeholders() -> Vec<String> {
-    [
-        "", "-", "--", "—", "/", "n/a", "na", "?", "未知", "todo", "tbd",
-    ]
-    .iter()
-    .map(|s| s.to_string())
-    .collect()
+/// A regular expression that must match a whole value: the pattern as written, for messages,
+/// and compiled anchored at both ends.
+#[derive(Debug, Clone)]
+pub struct WholeMatch {
+    pub written: String,
+    regex: Regex,
+}
+
+impl<'de> Deserialize<'de> for WholeMatch {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let written = String::deserialize(d)?;
+        // Checked alone first, so that the error names the pattern as written.
+        Regex::new(&written)
+            .and_then(|_| Regex::new(&format!("^(?:{written})$")))
+            .map(|regex| WholeMatch { written, regex })
+            .map_err(|e| serde::de::Error::custom(format!("invalid regular expression: {e}")))
+    }
 }
 
 pub struct InvalidValue {
@@ -40,25 +51,23 @@ pub struct InvalidValue {
     allowed: Vec<String>,
     prefixes: Vec<String>,
     placeholders: Vec<String>,
-    pattern: Option<Regex>,
 }
 
-impl InvalidValue {
-    /// The pattern was compiled when the rule file was loaded (see `RuleSpec::validate`).
-    pub fn new(settings: &ValueSettings) -> InvalidValue {
+impl Kind for InvalidValue {
+    type Settings = ValueSettings;
+
+    fn new(settings: &ValueSettings) -> InvalidValue {
         let normalize_all = |v: &[String]| v.iter().map(|s| normalize_key(s)).collect();
         InvalidValue {
             allowed: normalize_all(&settings.allowed),
             prefixes: normalize_all(&settings.allowed_prefixes),
             placeholders: normalize_all(&settings.placeholders),
-            pattern: settings
-                .pattern
-                .as_deref()
-                .and_then(|p| Regex::new(&format!("^(?:{p})$")).ok()),
             settings: settings.clone(),
         }
     }
+}
 
+impl InvalidValue {
     fn accepts(&self, value: &str) -> bool {
         if self.placeholders.iter().any(|p| p == value) {
             return true;
@@ -66,7 +75,8 @@ impl InvalidValue {
         let listed = self.allowed.is_empty() && self.prefixes.is_empty()
             || self.allowed.iter().any(|a| a == value)
             || self.prefixes.iter().any(|p| value.starts_with(p.as_str()));
-        listed && self.pattern.as_ref().is_none_or(|re| re.is_match(value))
+        let pattern = self.settings.pattern.as_ref();
+        listed && pattern.is_none_or(|p| p.regex.is_match(value))
     }
 
     fn expectation(&self) -> String {
@@ -87,14 +97,15 @@ impl InvalidValue {
             ));
         }
         if let Some(p) = &self.settings.pattern {
-            parts.push(format!("match `{p}`"));
+            parts.push(format!("match `{}`", p.written));
         }
         parts.join(" or ")
     }
 }
 
 impl Check for InvalidValue {
-    fn check(&self, doc: &Document<'_>, out: &mut Vec<Finding>) {
+    fn check(&self, cx: &CheckContext<'_>, out: &mut Vec<Finding>) {
+        let doc = cx.doc;
         for table in &doc.tables {
             let Some(column) = find_column(doc.source, table, &self.settings.columns) else {
                 continue;

@@ -2,12 +2,16 @@
 //! found for each URL, reported where the URL stands, naming its row and column.
 //!
 //! The checker (the only I/O in survey-lint, in `crate::links`) runs before the rules and
-//! leaves its verdicts on the document; without them (`--offline`) these rules find nothing.
+//! hands its verdicts to the [`CheckContext`]; without them (`--offline`) these rules find
+//! nothing.
 
-use super::text::plain_text;
-use super::{Check, Edit, Finding, Fix, find_column, key_columns};
-use crate::document::{Document, LinkKind, Place, Verdicts, starts_with_ignore_case};
-use crate::links::Verdict;
+use super::{Check, CheckContext, Kind};
+use crate::diagnostic::{Edit, Finding, Fix};
+use crate::document::{Document, LinkKind, Place};
+use crate::fields::columns::find_column;
+use crate::fields::defaults::key_columns;
+use crate::fields::text::plain_text;
+use crate::links::{Verdict, Verdicts, is_http, request_url};
 use serde::Deserialize;
 
 /// Which verdict a rule reports.
@@ -20,24 +24,24 @@ pub enum VerdictKind {
     Skipped,
 }
 
+/// The settings of a link-status rule: which verdict it reports.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LinkStatusSettings {
+    pub verdict: VerdictKind,
+}
+
 pub struct LinkStatus {
     kind: VerdictKind,
 }
 
-impl LinkStatus {
-    pub fn new(kind: VerdictKind) -> LinkStatus {
-        LinkStatus { kind }
-    }
-}
+impl Kind for LinkStatus {
+    type Settings = LinkStatusSettings;
 
-/// The URL to request for a link as written: `www.` links are `http://` links.
-pub fn request_url(text: &str, kind: LinkKind) -> Option<String> {
-    if is_http(text) {
-        Some(text.to_string())
-    } else if kind == LinkKind::Bare && starts_with_ignore_case(text, "www.") {
-        Some(format!("http://{text}"))
-    } else {
-        None
+    fn new(settings: &LinkStatusSettings) -> LinkStatus {
+        LinkStatus {
+            kind: settings.verdict,
+        }
     }
 }
 
@@ -50,13 +54,11 @@ fn verdict_for<'v>(verdicts: &'v Verdicts, text: &str, kind: LinkKind) -> Option
     }
 }
 
-fn is_http(text: &str) -> bool {
-    starts_with_ignore_case(text, "http://") || starts_with_ignore_case(text, "https://")
-}
-
 impl Check for LinkStatus {
-    fn check(&self, doc: &Document<'_>, out: &mut Vec<Finding>) {
-        let Some(verdicts) = doc.verdicts else { return };
+    fn check(&self, cx: &CheckContext<'_>, out: &mut Vec<Finding>) {
+        let (doc, Some(verdicts)) = (cx.doc, cx.verdicts) else {
+            return;
+        };
         for link in &doc.links {
             for url in doc.meant_urls(link) {
                 let text = doc.text(&url.span());

@@ -1,12 +1,22 @@
 //! `malformed-url`: a link target that is not a valid URL.
 
-use super::{Check, Finding};
-use crate::document::{Document, Join, LinkKind, find_scheme_separator, starts_with_ignore_case};
+use super::{Check, CheckContext, Kind, NoSettings};
+use crate::diagnostic::Finding;
+use crate::document::{Join, LinkKind, find_scheme_separator, starts_with_ignore_case};
 
 pub struct MalformedUrl;
 
+impl Kind for MalformedUrl {
+    type Settings = NoSettings;
+
+    fn new(_: &NoSettings) -> MalformedUrl {
+        MalformedUrl
+    }
+}
+
 impl Check for MalformedUrl {
-    fn check(&self, doc: &Document<'_>, out: &mut Vec<Finding>) {
+    fn check(&self, cx: &CheckContext<'_>, out: &mut Vec<Finding>) {
+        let doc = cx.doc;
         for link in &doc.links {
             let urls = doc.meant_urls(link);
             // Link syntax that did not parse explains every odd part of the link: one finding.

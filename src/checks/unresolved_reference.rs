@@ -1,10 +1,14 @@
 //! `unresolved-reference`: a `同X` / `same as X` cell that names no row of the table.
 
-use super::text::{normalize_key, plain_text};
-use super::{Check, Finding, find_column, row_keys};
+use super::{Check, CheckContext, Kind};
+use crate::diagnostic::Finding;
 use crate::document::{Document, Span, Table};
+use crate::fields::columns::find_column;
+use crate::fields::defaults::key_columns;
+use crate::fields::text::{normalize_key, plain_text};
 use foldhash::HashSet;
 use regex::Regex;
+use serde::Deserialize;
 use std::borrow::Cow;
 use std::sync::LazyLock;
 
@@ -28,17 +32,29 @@ pub struct UnresolvedReference {
     suggestion_budget: usize,
 }
 
-impl UnresolvedReference {
-    pub fn new(key_columns: &[String]) -> UnresolvedReference {
+/// The settings of an `unresolved-reference` rule.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UnresolvedReferenceSettings {
+    /// Header aliases of the key column, whose values references name.
+    #[serde(default = "key_columns")]
+    pub key_columns: Vec<String>,
+}
+
+impl Kind for UnresolvedReference {
+    type Settings = UnresolvedReferenceSettings;
+
+    fn new(settings: &UnresolvedReferenceSettings) -> UnresolvedReference {
         UnresolvedReference {
-            key_columns: key_columns.to_vec(),
+            key_columns: settings.key_columns.clone(),
             suggestion_budget: 2_000_000,
         }
     }
 }
 
 impl Check for UnresolvedReference {
-    fn check(&self, doc: &Document<'_>, out: &mut Vec<Finding>) {
+    fn check(&self, cx: &CheckContext<'_>, out: &mut Vec<Finding>) {
+        let doc = cx.doc;
         for (t, table) in doc.tables.iter().enumerate() {
             let Some(key_column) = find_column(doc.source, table, &self.key_columns) else {
                 continue;
@@ -55,7 +71,7 @@ impl Check for UnresolvedReference {
             if found.is_empty() {
                 continue;
             }
-            let keys = Keys::new(doc, t, key_column);
+            let keys = Keys::new(cx, t, key_column);
             let known: HashSet<&str> = keys.keyed().map(|(k, _)| k).collect();
             let mut budget = self.suggestion_budget;
             for (name, span) in found {
@@ -94,17 +110,17 @@ struct Keys<'d> {
     doc: &'d Document<'d>,
     table: &'d Table,
     column: usize,
-    /// The normalized key of every row (see [`row_keys`]).
+    /// The normalized key of every row (see [`CheckContext::row_keys`]).
     keys: Cow<'d, [Option<String>]>,
 }
 
 impl<'d> Keys<'d> {
-    fn new(doc: &'d Document<'d>, table: usize, column: usize) -> Keys<'d> {
+    fn new(cx: &'d CheckContext<'d>, table: usize, column: usize) -> Keys<'d> {
         Keys {
-            doc,
-            table: &doc.tables[table],
+            doc: cx.doc,
+            table: &cx.doc.tables[table],
             column,
-            keys: row_keys(doc, table, column),
+            keys: cx.row_keys(table, column),
         }
     }
 
@@ -159,6 +175,12 @@ fn resolves(known: &HashSet<&str>, name: &str) -> bool {
 mod tests {
     use super::*;
 
+    fn settings() -> UnresolvedReferenceSettings {
+        UnresolvedReferenceSettings {
+            key_columns: vec!["模型名称".to_string()],
+        }
+    }
+
     #[test]
     fn every_reference_is_reported_and_suggestions_stop_at_the_budget() {
         let rows = 300;
@@ -170,9 +192,9 @@ mod tests {
         let mut out = Vec::new();
         let check = UnresolvedReference {
             suggestion_budget: 100 * rows,
-            ..UnresolvedReference::new(&["模型名称".to_string()])
+            ..UnresolvedReference::new(&settings())
         };
-        check.check(&doc, &mut out);
+        check.check(&CheckContext::new(&doc, None), &mut out);
         assert_eq!(out.len(), rows);
         let suggested = out
             .iter()
@@ -191,7 +213,7 @@ mod tests {
         let survey = "| 模型名称 | 模型架构 |\n|---|---|\n| LLaMa | x |\n| A | 同LLaMa-7B |\n| B | 同LLaMa7B |\n";
         let doc = Document::parse(survey);
         let mut out = Vec::new();
-        UnresolvedReference::new(&["模型名称".to_string()]).check(&doc, &mut out);
+        UnresolvedReference::new(&settings()).check(&CheckContext::new(&doc, None), &mut out);
         assert_eq!(out.len(), 1, "{out:?}");
         assert_eq!(&survey[out[0].span.clone()], "LLaMa7B");
     }

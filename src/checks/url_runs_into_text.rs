@@ -1,12 +1,21 @@
 //! `url-runs-into-text`: a bare URL followed by text with no separator.
 
-use super::{Check, Edit, Finding, Fix};
-use crate::document::Document;
+use super::{Check, CheckContext, Kind, NoSettings};
+use crate::diagnostic::{Edit, Finding, Fix};
 
 pub struct UrlRunsIntoText;
 
+impl Kind for UrlRunsIntoText {
+    type Settings = NoSettings;
+
+    fn new(_: &NoSettings) -> UrlRunsIntoText {
+        UrlRunsIntoText
+    }
+}
+
 impl Check for UrlRunsIntoText {
-    fn check(&self, doc: &Document<'_>, out: &mut Vec<Finding>) {
+    fn check(&self, cx: &CheckContext<'_>, out: &mut Vec<Finding>) {
+        let doc = cx.doc;
         for link in &doc.links {
             for url in doc.meant_urls(link) {
                 let Some(run_on) = url.run_on() else {

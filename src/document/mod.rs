@@ -30,27 +30,7 @@ pub struct Document<'s> {
     pub html: Vec<Span>,
     /// The URLs the author meant, for every link (see [`Link::meant`]).
     pub meant: Vec<MeantUrl>,
-    /// The link checker's verdicts by URL, when links were checked.
-    pub verdicts: Option<&'s Verdicts>,
-    /// Results that several rules share, computed on first use.
-    pub(crate) shared: Shared,
 }
-
-/// Analyses of the document that more than one rule needs, computed once.
-#[derive(Debug, Default)]
-pub(crate) struct Shared {
-    /// Per table: (first occurrence, copy) row pairs.
-    pub copies: std::sync::OnceLock<Vec<Vec<(usize, usize)>>>,
-    /// Per table: the key column and the normalized key of every row in it.
-    pub keys: std::sync::OnceLock<Vec<std::sync::OnceLock<RowKeys>>>,
-}
-
-/// A key column (by index) and the normalized key of every row in it, `None` for a row
-/// without that cell.
-pub(crate) type RowKeys = (usize, Vec<Option<String>>);
-
-/// Link verdicts by the URL as requested.
-pub type Verdicts = std::collections::HashMap<String, crate::links::Verdict>;
 
 impl<'s> Document<'s> {
     pub fn parse(source: &'s str) -> Self {
@@ -274,13 +254,23 @@ impl LineIndex {
         self.starts[line.saturating_sub(1).min(self.starts.len() - 1)]
     }
 
-    /// 1-based (line, column) of a byte offset; the column counts chars.
-    pub fn line_col(&self, source: &str, offset: usize) -> (usize, usize) {
+    /// The 1-based line and column of a byte offset; the column counts chars.
+    pub fn line_col(&self, source: &str, offset: usize) -> LineCol {
         let offset = floor_char_boundary(source, offset.min(source.len()));
         let line = self.line(offset);
         let start = self.line_start(line);
-        (line, source[start..offset].chars().count() + 1)
+        LineCol {
+            line,
+            column: source[start..offset].chars().count() + 1,
+        }
     }
+}
+
+/// A 1-based line and column; columns count Unicode scalar values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct LineCol {
+    pub line: usize,
+    pub column: usize,
 }
 
 /// The largest char boundary at or below `offset`.

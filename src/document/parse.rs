@@ -58,8 +58,6 @@ pub fn parse_in_chunks(source: &str, chunk_bytes: usize) -> Document<'_> {
         links,
         html,
         meant,
-        verdicts: None,
-        shared: Default::default(),
     }
 }
 

@@ -6,7 +6,6 @@
 use super::Verdict;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -110,7 +109,8 @@ impl Cache {
             entries: self.entries,
         };
         let json = serde_json::to_vec(&file).map_err(|e| e.to_string())?;
-        write_atomically(&self.path, &json).map_err(|e| format!("{}: {e}", self.path.display()))
+        crate::files::write_atomically(&self.path, &json)
+            .map_err(|e| format!("{}: {e}", self.path.display()))
     }
 }
 
@@ -143,29 +143,6 @@ fn read_entries(path: &Path) -> Result<HashMap<String, Entry>, String> {
         return Err(format!("unknown cache format version {}", file.version));
     }
     Ok(file.entries)
-}
-
-fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let dir = path.parent().unwrap_or(Path::new("."));
-    std::fs::create_dir_all(dir)?;
-    let temp = dir.join(format!(
-        ".{FILE_NAME}.{}.{:016x}.tmp",
-        std::process::id(),
-        fastrand::u64(..)
-    ));
-    let result = (|| {
-        let mut file = std::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&temp)?;
-        file.write_all(bytes)?;
-        file.sync_all()?;
-        std::fs::rename(&temp, path)
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&temp);
-    }
-    result
 }
 
 #[cfg(test)]

@@ -85,6 +85,28 @@ pub enum Verdict {
     Skipped { reason: String },
 }
 
+/// Link verdicts by the URL as requested.
+pub type Verdicts = HashMap<String, Verdict>;
+
+/// The URL to request for a link as written: `www.` links are `http://` links.
+pub fn request_url(text: &str, kind: crate::document::LinkKind) -> Option<String> {
+    if is_http(text) {
+        Some(text.to_string())
+    } else if kind == crate::document::LinkKind::Bare
+        && crate::document::starts_with_ignore_case(text, "www.")
+    {
+        Some(format!("http://{text}"))
+    } else {
+        None
+    }
+}
+
+/// Whether a URL as written is an `http://` or `https://` one, in any case.
+pub fn is_http(text: &str) -> bool {
+    use crate::document::starts_with_ignore_case;
+    starts_with_ignore_case(text, "http://") || starts_with_ignore_case(text, "https://")
+}
+
 /// How the reasons of skips that are not the address policy's begin.
 const EXCLUDED: &str = "excluded by pattern";
 const NOT_A_URL: &str = "not a valid URL";
@@ -104,11 +126,7 @@ impl Verdict {
 /// the URL exactly as given). Never panics and never fails: a network that cannot be reached
 /// makes the links `Unreachable`. Safe to call from inside a tokio runtime (the check then runs
 /// on a thread of its own).
-pub fn check_urls(
-    urls: &[String],
-    config: &LinkConfig,
-    options: &CheckOptions,
-) -> HashMap<String, Verdict> {
+pub fn check_urls(urls: &[String], config: &LinkConfig, options: &CheckOptions) -> Verdicts {
     // Parsing the URLs and reading the cache are independent: side by side.
     let (prepared, cache) =
         rayon::join(|| prepare_all(urls, config), || open_cache(config, options));

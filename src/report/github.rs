@@ -1,7 +1,7 @@
 //! `--format github`: workflow commands that GitHub Actions turns into annotations on the diff.
 
 use super::Outcome;
-use crate::rules::Severity;
+use crate::diagnostic::Severity;
 
 pub fn render_github(outcome: &Outcome) -> String {
     let mut out = String::new();
@@ -19,10 +19,10 @@ pub fn render_github(outcome: &Outcome) -> String {
             out.push_str(&format!(
                 "::{command} file={},line={},col={},endLine={},endColumn={},title={}::{}\n",
                 property(&file.path),
-                d.start.0,
-                d.start.1,
-                d.end.0,
-                d.end.1,
+                d.start.line,
+                d.start.column,
+                d.end.line,
+                d.end.column,
                 property(&format!("{} {}", d.rule.code, d.rule.name)),
                 data(&message),
             ));

@@ -8,10 +8,10 @@
 //! gets a snippet of its own instead of dragging every line between into view.
 
 use super::Outcome;
-use crate::checks::text::plural;
-use crate::document::{LineIndex, Span, floor_char_boundary};
+use crate::diagnostic::Severity;
+use crate::diagnostic::plural;
+use crate::document::{LineCol, LineIndex, Span, floor_char_boundary};
 use crate::engine::{Diagnostic, FileReport};
-use crate::rules::Severity;
 use miette::{
     GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError, MietteSpanContents,
     SourceCode, SourceSpan, SpanContents,
@@ -74,10 +74,10 @@ pub fn render_human(outcome: &Outcome, options: HumanOptions) -> String {
 
 fn to_human(file: &FileReport, lines: &LineIndex, d: &Diagnostic) -> HumanDiagnostic {
     let f = &d.finding;
-    let primary_line = d.start.0;
+    let primary_line = d.start.line;
     let mut labels = vec![(f.span.clone(), f.label.clone(), true)];
     let mut related = Vec::new();
-    for (r, &(line, _)) in f.related.iter().zip(&d.related) {
+    for (r, &LineCol { line, .. }) in f.related.iter().zip(&d.related) {
         if line.abs_diff(primary_line) <= NEARBY_LINES {
             labels.push((r.span.clone(), Some(r.message.clone()), false));
         } else {

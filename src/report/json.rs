@@ -1,6 +1,7 @@
-//! `--format json`: SPEC §4, version 1.
+//! `--format json`: version 1 of the JSON format (the README documents it).
 
 use super::Outcome;
+use crate::document::LineCol;
 use crate::engine::{Diagnostic, FileReport};
 use serde::Serialize;
 
@@ -120,17 +121,17 @@ fn diagnostic<'a>(file: &'a FileReport, d: &'a Diagnostic) -> JsonDiagnostic<'a>
         code: &d.rule.code,
         severity: d.severity.as_str(),
         path: &file.path,
-        line: d.start.0,
-        column: d.start.1,
-        end_line: d.end.0,
-        end_column: d.end.1,
+        line: d.start.line,
+        column: d.start.column,
+        end_line: d.end.line,
+        end_column: d.end.column,
         message: &f.message,
         help: f.help.as_deref(),
         related: f
             .related
             .iter()
             .zip(&d.related)
-            .map(|(r, &(line, column))| JsonRelated {
+            .map(|(r, &LineCol { line, column })| JsonRelated {
                 path: &file.path,
                 line,
                 column,

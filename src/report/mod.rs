@@ -12,9 +12,9 @@ pub use json::render_json;
 pub use junit::render_junit;
 pub use sarif::render_sarif;
 
+use crate::diagnostic::Severity;
 use crate::engine::FileReport;
 use crate::files::FileError;
-use crate::rules::Severity;
 
 /// Everything a `check` run found.
 #[derive(Debug, Default)]

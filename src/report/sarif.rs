@@ -1,7 +1,9 @@
 //! `--format sarif`: SARIF 2.1.0 as GitHub code scanning reads it.
 
 use super::Outcome;
-use crate::rules::{RuleSpec, Severity};
+use crate::diagnostic::Severity;
+use crate::document::LineCol;
+use crate::rules::RuleSpec;
 use serde_json::{Value, json};
 use std::sync::Arc;
 
@@ -34,7 +36,7 @@ pub fn render_sarif(outcome: &Outcome, rules: &[Arc<RuleSpec>]) -> String {
                 .iter()
                 .zip(&d.related)
                 .enumerate()
-                .map(|(id, (r, &(line, column)))| {
+                .map(|(id, (r, &LineCol { line, column }))| {
                     json!({
                         "id": id,
                         "message": {"text": r.message},
@@ -53,10 +55,10 @@ pub fn render_sarif(outcome: &Outcome, rules: &[Arc<RuleSpec>]) -> String {
                     "physicalLocation": {
                         "artifactLocation": {"uri": uri(&file.path)},
                         "region": {
-                            "startLine": d.start.0,
-                            "startColumn": d.start.1,
-                            "endLine": d.end.0,
-                            "endColumn": d.end.1,
+                            "startLine": d.start.line,
+                            "startColumn": d.start.column,
+                            "endLine": d.end.line,
+                            "endColumn": d.end.column,
                         },
                     },
                 }],

@@ -1,12 +1,15 @@
 //! Rules are data: one TOML file each, in the top-level `rules/` folder (embedded in the
 //! binary) or in the user's own rule files. A rule names a check *kind* implemented in
-//! [`crate::checks`] and gives it its settings.
+//! [`crate::checks`] and listed in [`registry`], and gives it its settings.
 
+pub mod registry;
 mod spec;
 
-pub use spec::{CheckSpec, Example, RuleLevel, RuleSpec, Severity};
+pub use registry::CheckSpec;
+pub use spec::{Example, RuleLevel, RuleSpec};
 
-use crate::checks::{self, Check};
+use crate::checks::Check;
+use crate::diagnostic::Severity;
 use std::sync::Arc;
 
 mod embedded {
@@ -53,7 +56,7 @@ impl RuleSet {
                     RuleLevel::Severity(s) => s,
                 };
                 Some(Rule {
-                    check: checks::build(&spec.check),
+                    check: spec.check.build(),
                     spec: Arc::new(spec),
                     severity,
                 })

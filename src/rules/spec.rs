@@ -1,9 +1,9 @@
-use serde::{Deserialize, Serialize};
-use std::fmt;
+use super::registry::CheckSpec;
+use crate::diagnostic::Severity;
+use serde::Deserialize;
 
 /// One rule file, as written in `rules/*.toml` or a user's own rule file.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone)]
 pub struct RuleSpec {
     pub code: String,
     pub name: String,
@@ -11,32 +11,59 @@ pub struct RuleSpec {
     pub severity: Severity,
     pub docs: String,
     pub check: CheckSpec,
-    #[serde(default)]
     pub examples: Vec<Example>,
 }
 
 impl RuleSpec {
+    /// Parses a rule file: its check's `kind` first, then the whole file with that kind's
+    /// settings type, so that an error in a setting is reported where it stands.
     pub fn parse(text: &str) -> Result<RuleSpec, toml::de::Error> {
-        toml::from_str(text)
-    }
-
-    /// Checks what parsing cannot: regular expressions compile. On error, the message and the
-    /// text to point at in the file.
-    pub fn validate(&self) -> Result<(), (String, Option<String>)> {
-        let patterns: Vec<&String> = match &self.check {
-            CheckSpec::InvalidValue(settings) => settings.pattern.iter().collect(),
-            CheckSpec::DuplicateLink { ignore_urls, .. } => ignore_urls.iter().collect(),
-            _ => Vec::new(),
-        };
-        for pattern in patterns {
-            if let Err(e) = regex::Regex::new(pattern) {
-                return Err((
-                    format!("invalid regular expression: {e}"),
-                    Some(pattern.clone()),
-                ));
+        #[derive(Deserialize)]
+        struct KindOnly<K> {
+            check: CheckKind<K>,
+        }
+        #[derive(Deserialize)]
+        struct CheckKind<K> {
+            kind: K,
+        }
+        /// A kind name that the registry knows; an error at the name otherwise.
+        struct KnownKind;
+        impl<'de> Deserialize<'de> for KnownKind {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                let name = String::deserialize(d)?;
+                match CheckSpec::KINDS.contains(&name.as_str()) {
+                    true => Ok(KnownKind),
+                    false => Err(serde::de::Error::unknown_variant(&name, CheckSpec::KINDS)),
+                }
             }
         }
-        Ok(())
+        let Ok(only) = toml::from_str::<KindOnly<String>>(text) else {
+            // No kind to choose by: a broken file, or no `[check]` table. Parsing it whole
+            // says what is wrong, and where.
+            return CheckSpec::parse_rule_file(CheckSpec::KINDS[0], text, build)
+                .expect("the first kind is a kind");
+        };
+        match CheckSpec::parse_rule_file(&only.check.kind, text, build) {
+            Some(parsed) => parsed,
+            // An unknown kind: read again to have the error at the name.
+            None => match toml::from_str::<KindOnly<KnownKind>>(text) {
+                Err(unknown_kind) => Err(unknown_kind),
+                Ok(_) => CheckSpec::parse_rule_file(CheckSpec::KINDS[0], text, build)
+                    .expect("the first kind is a kind"),
+            },
+        }
+    }
+}
+
+fn build(check: CheckSpec, head: super::registry::Head) -> RuleSpec {
+    RuleSpec {
+        code: head.code,
+        name: head.name,
+        summary: head.summary,
+        severity: head.severity,
+        docs: head.docs,
+        check,
+        examples: head.examples,
     }
 }
 
@@ -46,72 +73,6 @@ impl RuleSpec {
 pub struct Example {
     pub valid: Option<String>,
     pub invalid: Option<String>,
-}
-
-/// The check kind a rule runs, with its settings.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(tag = "kind", rename_all = "kebab-case", deny_unknown_fields)]
-pub enum CheckSpec {
-    DuplicateRow,
-    EmptyRow,
-    ColumnCount,
-    DuplicateKey {
-        /// Header aliases of the key column, e.g. `模型名称`, `Model`.
-        #[serde(default = "crate::checks::key_columns")]
-        key_columns: Vec<String>,
-        /// Key values that mean "no value" and are never compared.
-        #[serde(default)]
-        placeholders: Vec<String>,
-    },
-    GluedUrl,
-    UrlRunsIntoText,
-    MalformedUrl,
-    DuplicateLink {
-        /// Header aliases of the key column, whose links identify the row.
-        #[serde(default = "crate::checks::key_columns")]
-        key_columns: Vec<String>,
-        /// Header aliases of other columns whose links identify the row (`Link`, `官网`).
-        #[serde(default)]
-        link_columns: Vec<String>,
-        /// Regular expressions of URLs that rows share by nature (a paper for a model family).
-        #[serde(default)]
-        ignore_urls: Vec<String>,
-    },
-    InvalidValue(crate::checks::invalid_value::ValueSettings),
-    UnresolvedReference {
-        #[serde(default = "crate::checks::key_columns")]
-        key_columns: Vec<String>,
-    },
-    /// What the link checker found: runs only when links are checked (not `--offline`).
-    LinkStatus {
-        verdict: crate::checks::link_status::VerdictKind,
-    },
-    MalformedCompute(crate::checks::compute::ComputeSettings),
-    MalformedQuantity(crate::checks::quantity::QuantitySettings),
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Severity {
-    Info,
-    Warning,
-    Error,
-}
-
-impl Severity {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
-            Severity::Info => "info",
-        }
-    }
-}
-
-impl fmt::Display for Severity {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
 }
 
 /// A severity, or `off`, as the config sets it.

@@ -3,12 +3,12 @@
 use crate::support::{fixture, read, rule_lines, survey_lint};
 use proptest::prelude::*;
 use std::sync::Arc;
-use survey_lint::engine;
+use survey_lint::engine::Linter;
 use survey_lint::rules::RuleSet;
 
 fn fix_text(text: &str) -> String {
-    let rules = RuleSet::builtin();
-    let report = engine::lint("a.md".into(), Arc::new(text.to_string()), &rules);
+    let linter = Linter::new(RuleSet::builtin());
+    let report = linter.lint("a.md".into(), Arc::new(text.to_string()), None);
     let fixes: Vec<_> = report
         .diagnostics
         .iter()
@@ -129,8 +129,8 @@ proptest! {
 
     #[test]
     fn fix_changes_no_byte_outside_its_edits(text in survey()) {
-        let rules = RuleSet::builtin();
-        let report = engine::lint("a.md".into(), Arc::new(text.clone()), &rules);
+        let linter = Linter::new(RuleSet::builtin());
+        let report = linter.lint("a.md".into(), Arc::new(text.clone()), None);
         let fixes: Vec<_> = report.diagnostics.iter().filter_map(|d| d.finding.fix.as_ref()).filter(|f| f.safe).collect();
         let (fixed, _) = survey_lint::fix::apply(&text, &fixes);
         // Replay: the text between consecutive applied edits is copied byte for byte.

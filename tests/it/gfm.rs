@@ -8,8 +8,8 @@
 
 use crate::support::{fixture, read};
 use regex::Regex;
-use survey_lint::checks::text::plain_text;
 use survey_lint::document::{Document, LinkKind};
+use survey_lint::fields::text::plain_text;
 
 struct Example {
     source: String,

@@ -2,12 +2,12 @@
 
 use proptest::prelude::*;
 use std::sync::Arc;
-use survey_lint::engine;
+use survey_lint::engine::Linter;
 use survey_lint::rules::RuleSet;
 
 fn lint(text: String) {
-    let rules = RuleSet::builtin();
-    let report = engine::lint("fuzz.md".into(), Arc::new(text), &rules);
+    let linter = Linter::new(RuleSet::builtin());
+    let report = linter.lint("fuzz.md".into(), Arc::new(text), None);
     for d in &report.diagnostics {
         assert!(d.finding.span.start <= d.finding.span.end);
         assert!(d.finding.span.end <= report.source.len());

@@ -5,7 +5,7 @@ use crate::support::{check_json, fixture, read, survey_lint};
 use std::collections::BTreeSet;
 use std::sync::Arc;
 use survey_lint::document::{Document, LinkKind};
-use survey_lint::engine;
+use survey_lint::engine::Linter;
 use survey_lint::rules::RuleSet;
 
 const SEED: &str = "tests/fixtures/open-llm-survey.md";
@@ -56,13 +56,13 @@ fn same_as_references_resolve_and_break_when_the_row_is_renamed() {
     let renamed = read(&fixture("open-llm-survey.md"))
         .replace("| LLaMa          |", "| LLaMA-1        |")
         .replace("| Alpaca         |", "| Stanford Alpaca |");
-    let rules = RuleSet::builtin();
-    let report = engine::lint("seed.md".into(), Arc::new(renamed), &rules);
+    let linter = Linter::new(RuleSet::builtin());
+    let report = linter.lint("seed.md".into(), Arc::new(renamed), None);
     let lines: Vec<usize> = report
         .diagnostics
         .iter()
         .filter(|d| d.rule.name == "unresolved-reference")
-        .map(|d| d.start.0)
+        .map(|d| d.start.line)
         .collect();
     // 同LLaMa on the Alpaca, Alpaca-Lora and three Vicuna rows; 同Alpaca on Alpaca-Lora.
     assert_eq!(lines, [16, 17, 17, 18, 19, 20]);
@@ -102,8 +102,8 @@ fn links_prints_the_29_real_urls_once_per_place_none_polluted() {
 #[test]
 fn the_safe_fix_for_glued_urls_yields_two_working_links() {
     let source = "| Model | Links |\n|---|---|\n| BLOOM | https://huggingface.co/bigscience/bloomhttps://arxiv.org/pdf/2211.05100.pdf |\n";
-    let rules = RuleSet::builtin();
-    let report = engine::lint("a.md".into(), Arc::new(source.to_string()), &rules);
+    let linter = Linter::new(RuleSet::builtin());
+    let report = linter.lint("a.md".into(), Arc::new(source.to_string()), None);
     let glued = report
         .diagnostics
         .iter()
@@ -124,7 +124,7 @@ fn the_safe_fix_for_glued_urls_yields_two_working_links() {
             "https://arxiv.org/pdf/2211.05100.pdf"
         ]
     );
-    let again = engine::lint("a.md".into(), Arc::new(fixed), &rules);
+    let again = linter.lint("a.md".into(), Arc::new(fixed), None);
     assert!(again.diagnostics.iter().all(|d| d.rule.name != "glued-url"));
 }
 

@@ -6,7 +6,7 @@
 //! with labels is read only where one of the rule's labels introduces a value, up to the next
 //! known label. Everything is a byte range of the source, so findings point at the sub-field.
 
-use super::columns::{header_match, normalize_header};
+use super::columns::BoundColumn;
 use crate::document::{Span, Table};
 
 /// Which columns and sub-fields a field rule reads. Borrowed from the rule's settings.
@@ -20,15 +20,6 @@ pub struct FieldSpec<'a> {
     pub other_labels: &'a [String],
 }
 
-/// A column a field rule reads.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct BoundColumn {
-    pub index: usize,
-    /// The header's parenthetical after the alias, e.g. the span of `B` in `Params (B)`, where
-    /// surveys put the unit shared by the column.
-    pub note: Option<Span>,
-}
-
 /// One field value: the text a rule parses, and where it stands.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FieldValue<'s> {
@@ -38,38 +29,6 @@ pub struct FieldValue<'s> {
     /// Byte range in the source, trimmed of spaces, separators and Markdown wrappers.
     pub span: Span,
     pub text: &'s str,
-}
-
-/// Every column of `table` whose header matches one of `aliases` (a table may hold both a
-/// `参数量` and a `训练细节` column that one rule reads).
-pub fn bound_columns(source: &str, table: &Table, aliases: &[String]) -> Vec<BoundColumn> {
-    if aliases.is_empty() {
-        return Vec::new();
-    }
-    let aliases: Vec<String> = aliases.iter().map(|a| normalize_header(a)).collect();
-    let mut bound = Vec::new();
-    for (index, cell) in table.header.cells.iter().enumerate() {
-        let header = normalize_header(&source[cell.span()]);
-        if let Some(has_note) = aliases.iter().find_map(|a| header_match(&header, a)) {
-            let note = has_note
-                .then(|| header_note(source, &cell.span()))
-                .flatten();
-            bound.push(BoundColumn { index, note });
-        }
-    }
-    bound
-}
-
-/// The span inside the last `(…)`/`[…]`/`（…）` of a header cell, trimmed.
-fn header_note(source: &str, header: &Span) -> Option<Span> {
-    let text = &source[header.clone()];
-    let open = text.rfind(['(', '[', '（'])?;
-    let inner_start = open + text[open..].chars().next()?.len_utf8();
-    let close = text[inner_start..].find([')', ']', '）'])? + inner_start;
-    let inner = &text[inner_start..close];
-    let lead = inner.len() - inner.trim_start().len();
-    let start = header.start + inner_start + lead;
-    Some(start..start + inner.trim().len())
 }
 
 /// Every value of the rule's field in the bound columns of `table`, row by row.
@@ -216,7 +175,6 @@ pub fn trim_value(source: &str, span: Span) -> Span {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::document::Document;
 
     fn strings(list: &[&str]) -> Vec<String> {
         list.iter().map(|s| s.to_string()).collect()
@@ -279,19 +237,5 @@ mod tests {
         assert_eq!(&text[trim_value(text, 0..text.len())], "7B");
         let text = "8 A100*";
         assert_eq!(&text[trim_value(text, 0..text.len())], "8 A100*");
-    }
-
-    #[test]
-    fn columns_bind_by_alias_with_a_note() {
-        let source =
-            "| Model | Params (B) | 训练细节 | Size |\n|---|---|---|---|\n| a | 7 | x | y |\n";
-        let doc = Document::parse(source);
-        let bound = bound_columns(source, &doc.tables[0], &strings(&["params", "训练细节"]));
-        assert_eq!(bound.len(), 2);
-        assert_eq!(bound[0].index, 1);
-        assert_eq!(bound[0].note.clone().map(|n| &source[n]), Some("B"));
-        assert_eq!(bound[1].index, 2);
-        assert_eq!(bound[1].note, None);
-        assert!(bound_columns(source, &doc.tables[0], &strings(&["model_size"])).is_empty());
     }
 }

@@ -1,4 +1,4 @@
-//! Text normalization shared by the checks.
+//! Cell text as a reader sees it, and normalized for comparison.
 
 use std::borrow::Cow;
 use unicode_normalization::{UnicodeNormalization, is_nfkc_quick};
@@ -21,11 +21,6 @@ pub fn normalize_cell(text: &str) -> Cow<'_, str> {
 /// which is most of what survey cells hold. A fast path before the full quick-check.
 fn nfkc_stable(c: char) -> bool {
     c.is_ascii() || matches!(c, '\u{4e00}'..='\u{9fff}' | '\u{3400}'..='\u{4dbf}')
-}
-
-/// `one` or `many` as `n` asks: `plural(1, "cell", "cells")`.
-pub fn plural<'a>(n: usize, one: &'a str, many: &'a str) -> &'a str {
-    if n == 1 { one } else { many }
 }
 
 /// Trims Unicode whitespace and zero-width characters.

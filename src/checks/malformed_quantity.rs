@@ -1,317 +1,25 @@
-//! `malformed-quantity`: parameter counts and data sizes (`7B/13B`, `1.4 Trillion Tokens`,
-//! `70亿`, `1.6TB`) that do not parse, lack a unit on one value of a list (`1T/1.4`), or are
-//! spaced differently from the rest of their column (`52 k` next to `52k`).
-//!
-//! A cell is read as a leading list of amounts followed by free description (`52K self-instruct
-//! data`, `35B (3B active)`); only the list is checked, so prose is never a finding.
+//! `malformed-quantity`: reads parameter-count and data-size fields with
+//! [`crate::fields::quantity`] and reports what does not parse, or is spaced unlike its column.
 
-use super::fields::{BoundColumn, FieldSpec, FieldValue, bound_columns, field_values};
-use super::lexicon::Lexicon;
-use super::{Check, Edit, Finding, Fix};
+use super::{Check, CheckContext, Kind};
+use crate::diagnostic::{Edit, Finding, Fix};
 use crate::document::{Document, Span, Table};
-use serde::Deserialize;
-use serde_json::json;
-
-/// The settings of a `malformed-quantity` rule (keys of its `[check]` table).
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct QuantitySettings {
-    /// Header aliases of parameter-count columns (`参数量`, `Params`, `Model_Size`).
-    #[serde(default)]
-    pub parameter_columns: Vec<String>,
-    /// Header aliases of data-size columns (`数据量`, `训练token数`, `Tokens`, `训练细节`).
-    #[serde(default)]
-    pub data_columns: Vec<String>,
-    /// Labels that introduce a quantity inside a cell (`数据量：`, `Data:`).
-    #[serde(default)]
-    pub labels: Vec<String>,
-    /// Labels of other sub-fields, which end a quantity (`运算量：`).
-    #[serde(default)]
-    pub other_labels: Vec<String>,
-    /// Count units → multiplier (`B` = 1e9, `万` = 1e4, `Trillion` = 1e12), any ASCII case.
-    pub units: Lexicon<f64>,
-    /// Byte units → bytes (`TB` = 1e12).
-    #[serde(default)]
-    pub byte_units: Lexicon<f64>,
-}
-
-/// One amount of a quantity list, e.g. `13B` in `7B/13B`. Spans are relative to the text.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Amount {
-    /// The number as written, with its experts (`8x7` in `8x7B`).
-    pub number: Span,
-    pub unit: Option<Span>,
-    /// The size as written: 13 in `13B`, 7 in `8x7B`.
-    pub written: f64,
-    /// The unit's multiplier (or the column's, or 1): 1e9 for `B`.
-    pub factor: f64,
-    /// Bytes rather than a count (`1.6TB`).
-    pub bytes: bool,
-    /// `8x7B`: 8 experts of 7B each.
-    pub experts: Option<f64>,
-    /// Joined to the previous amount by `/` (`7/13B`).
-    pub after_slash: bool,
-}
-
-impl Amount {
-    /// The normalized value: `13B` is 1.3e10.
-    pub fn value(&self) -> f64 {
-        self.written * self.factor
-    }
-
-    /// The nominal total: `8x7B` is 5.6e10.
-    pub fn total(&self) -> f64 {
-        self.value() * self.experts.unwrap_or(1.0)
-    }
-
-    /// The span from the number to the end of the unit.
-    pub fn span(&self) -> Span {
-        self.number.start..self.unit.as_ref().map_or(self.number.end, |u| u.end)
-    }
-}
-
-/// A defect in a quantity list. Spans are relative to the text given to [`parse_quantity`].
-#[derive(Debug, Clone, PartialEq)]
-pub enum QuantityError {
-    /// `13BB`: `amount` is the whole token, `extra` the repeated unit.
-    DoubledUnit { amount: Span, extra: Span },
-    /// `1T/1.4`: `number` has no unit though `previous`, earlier in the list, has `unit`.
-    MissingUnit {
-        number: Span,
-        previous: Span,
-        unit: Span,
-    },
-}
-
-/// Parses the leading list of amounts of `text` into `out` (cleared first), e.g. `7B/13B/33B`
-/// or `0.76, 1.3, 6.3`; the description after it is ignored. `column_unit` is the multiplier
-/// (and bytes flag) a header gives unit-less values (`Params (B)`). Never panics; allocates
-/// only in `out`.
-pub fn parse_quantity(
-    text: &str,
-    settings: &QuantitySettings,
-    column_unit: Option<(f64, bool)>,
-    out: &mut Vec<Amount>,
-) -> Result<(), QuantityError> {
-    out.clear();
-    let mut pos = 0;
-    let mut after_slash = false;
-    while let Some(amount) = next_amount(text, pos, settings, column_unit, after_slash)? {
-        if amount.after_slash
-            && amount.unit.is_none()
-            && let Some((previous, unit)) =
-                out.iter().rev().find_map(|a| Some((a, a.unit.clone()?)))
-        {
-            return Err(QuantityError::MissingUnit {
-                number: amount.number,
-                previous: previous.span(),
-                unit,
-            });
-        }
-        pos = amount.span().end;
-        out.push(amount);
-        match list_separator(text, pos) {
-            Some((next, slash)) => (pos, after_slash) = (next, slash),
-            None => break,
-        }
-    }
-    share_last_unit(out);
-    Ok(())
-}
-
-/// `7/13B`: values before the last one, written without a unit, share its unit.
-fn share_last_unit(amounts: &mut [Amount]) {
-    let Some((last, earlier)) = amounts.split_last_mut() else {
-        return;
-    };
-    if last.unit.is_none() {
-        return;
-    }
-    for amount in earlier.iter_mut().rev() {
-        if amount.unit.is_some() {
-            break;
-        }
-        amount.factor = last.factor;
-        amount.bytes = last.bytes;
-    }
-}
-
-/// Parameter counts as numbers, for `extract`: `7B/13B/33B/65B` → [7e9, 1.3e10, 3.3e10, 6.5e10].
-/// Empty when the text holds no amount or is malformed.
-pub fn parameter_counts(text: &str, settings: &QuantitySettings) -> Vec<f64> {
-    let mut out = Vec::new();
-    match parse_quantity(text, settings, None, &mut out) {
-        Ok(()) => out.iter().map(Amount::total).collect(),
-        Err(_) => Vec::new(),
-    }
-}
-
-/// The amount starting at `pos` (after an optional `~`), or `None` if no amount is there.
-fn next_amount(
-    text: &str,
-    pos: usize,
-    settings: &QuantitySettings,
-    column_unit: Option<(f64, bool)>,
-    after_slash: bool,
-) -> Result<Option<Amount>, QuantityError> {
-    let Some(first) = number(text, pos + prefix_len(&text[pos..])) else {
-        return Ok(None);
-    };
-    let (experts, size) = match experts_size(text, first.end) {
-        Some(size) => (number_value(text, &first), size),
-        None => (None, first.clone()),
-    };
-    let gap = spaces(&text[size.end..]);
-    let (unit, (factor, bytes)) = match unit_at(text, size.end + gap, settings) {
-        UnitMatch::Unit(span, factor, bytes) => (Some(span), (factor, bytes)),
-        UnitMatch::Doubled(extra) => {
-            let amount = first.start..extra.end;
-            return Err(QuantityError::DoubledUnit { amount, extra });
-        }
-        UnitMatch::None => (None, column_unit.unwrap_or((1.0, false))),
-    };
-    let end = unit.as_ref().map_or(size.end, |u| u.end);
-    let Some(written) = number_value(text, &size).filter(|_| item_boundary(&text[end..])) else {
-        return Ok(None);
-    };
-    Ok(Some(Amount {
-        number: first.start..size.end,
-        unit,
-        written,
-        factor,
-        bytes,
-        experts,
-        after_slash,
-    }))
-}
-
-/// `x7` after the `8` of `8x7B`: the span of the size.
-fn experts_size(text: &str, at: usize) -> Option<Span> {
-    let rest = text[at..].strip_prefix(['x', '×'])?;
-    number(text, text.len() - rest.len())
-}
-
-/// An approximation mark before a number: `~`, `～`, `约`, `≈`, `>`.
-fn prefix_len(rest: &str) -> usize {
-    let trimmed = rest.trim_start_matches(['~', '～', '约', '≈', '>', '≥']);
-    if trimmed.len() == rest.len() {
-        return 0;
-    }
-    rest.len() - trimmed.len() + spaces(trimmed)
-}
-
-fn spaces(rest: &str) -> usize {
-    rest.len() - rest.trim_start_matches([' ', '\u{a0}']).len()
-}
-
-/// A decimal number at `at` (`13`, `1.4`, `44,000`).
-fn number(text: &str, at: usize) -> Option<Span> {
-    let bytes = text.as_bytes();
-    let digits = |mut i: usize| {
-        while bytes.get(i).is_some_and(u8::is_ascii_digit) {
-            i += 1;
-        }
-        i
-    };
-    let mut end = digits(at);
-    if end == at {
-        return None;
-    }
-    // `44,000` is one number; `1,7` and `7, 13` are lists.
-    while bytes.get(end) == Some(&b',') && digits(end + 1) == end + 4 {
-        end += 4;
-    }
-    if bytes.get(end) == Some(&b'.') && digits(end + 1) > end + 1 {
-        end = digits(end + 1);
-    }
-    Some(at..end)
-}
-
-fn number_value(text: &str, span: &Span) -> Option<f64> {
-    let digits = &text[span.clone()];
-    if digits.contains(',') {
-        // Rare (`44,000`); the one place a value is copied, to drop the separators.
-        digits.replace(',', "").parse().ok()
-    } else {
-        digits.parse().ok()
-    }
-}
-
-enum UnitMatch {
-    None,
-    Unit(Span, f64, bool),
-    /// The unit written twice (`BB`): the span of the second.
-    Doubled(Span),
-}
-
-/// The longest unit at `at` that ends at a word boundary; else a unit written twice.
-fn unit_at(text: &str, at: usize, settings: &QuantitySettings) -> UnitMatch {
-    let rest = &text[at..];
-    let counts = settings.units.starting(rest).iter();
-    let counts = counts.map(|(u, f)| (u.as_str(), *f, false));
-    let bytes = settings.byte_units.starting(rest).iter();
-    let bytes = bytes.map(|(u, f)| (u.as_str(), *f, true));
-    let all = || counts.clone().chain(bytes.clone());
-    let starts = |u: &str| {
-        rest.get(..u.len())
-            .is_some_and(|h| h.eq_ignore_ascii_case(u))
-    };
-    let best = all()
-        .filter(|(u, _, _)| starts(u) && item_boundary(&rest[u.len()..]))
-        .max_by_key(|(u, _, _)| u.len());
-    if let Some((u, factor, is_bytes)) = best {
-        return UnitMatch::Unit(at..at + u.len(), factor, is_bytes);
-    }
-    let doubled = all().find(|(u, _, _)| {
-        starts(u)
-            && rest[u.len()..]
-                .get(..u.len())
-                .is_some_and(|h| h.eq_ignore_ascii_case(u))
-            && item_boundary(&rest[2 * u.len()..])
-    });
-    match doubled {
-        Some((u, _, _)) => UnitMatch::Doubled(at + u.len()..at + 2 * u.len()),
-        None => UnitMatch::None,
-    }
-}
-
-/// An amount ends where no ASCII letter, digit, `_` or decimal point follows.
-fn item_boundary(after: &str) -> bool {
-    let mut chars = after.chars();
-    match chars.next() {
-        None => true,
-        Some('.') => !chars.next().is_some_and(|c| c.is_ascii_digit()),
-        Some(c) => !(c.is_ascii_alphanumeric() || c == '_'),
-    }
-}
-
-/// After an amount: the start of the next one and whether `/` joined them. Lists use `/`, `,`,
-/// `，`, `、`, ranges `-`/`–`/`~`, or spaces (`7B 13B`).
-fn list_separator(text: &str, pos: usize) -> Option<(usize, bool)> {
-    let rest = &text[pos..];
-    let gap = spaces(rest);
-    let after_gap = &rest[gap..];
-    let mut chars = after_gap.chars();
-    let (len, slash) = match chars.next()? {
-        '/' => (1, true),
-        c @ (',' | '，' | '、' | '-' | '–' | '~' | '～') => (c.len_utf8(), false),
-        c if c.is_ascii_digit() && gap > 0 => (0, false),
-        _ => return None,
-    };
-    let next = pos + gap + len;
-    let next = next + spaces(&text[next..]);
-    let rest = &text[next..];
-    let starts_number = rest[prefix_len(rest)..].starts_with(|c: char| c.is_ascii_digit());
-    starts_number.then_some((next, slash))
-}
+use crate::fields::cells::{FieldSpec, FieldValue, field_values};
+use crate::fields::columns::{BoundColumn, bound_columns};
+use crate::fields::quantity::{
+    Amount, QuantityError, QuantitySettings, column_unit, parameter_counts, parse_quantity,
+};
+use serde_json::{Map, Value, json};
 
 /// The `malformed-quantity` check.
 pub struct MalformedQuantity {
     settings: QuantitySettings,
 }
 
-impl MalformedQuantity {
-    pub fn new(settings: &QuantitySettings) -> MalformedQuantity {
+impl Kind for MalformedQuantity {
+    type Settings = QuantitySettings;
+
+    fn new(settings: &QuantitySettings) -> MalformedQuantity {
         MalformedQuantity {
             settings: settings.clone(),
         }
@@ -320,7 +28,7 @@ impl MalformedQuantity {
 
 /// What a column holds, for the normalized values in a finding's data.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Kind {
+enum ColumnKind {
     Parameters,
     Data,
 }
@@ -337,7 +45,8 @@ struct Written {
 }
 
 impl Check for MalformedQuantity {
-    fn check(&self, doc: &Document<'_>, out: &mut Vec<Finding>) {
+    fn check(&self, cx: &CheckContext<'_>, out: &mut Vec<Finding>) {
+        let doc = cx.doc;
         let s = &self.settings;
         let mut amounts = Vec::new();
         for table in &doc.tables {
@@ -346,11 +55,29 @@ impl Check for MalformedQuantity {
             let data = data
                 .iter()
                 .filter(|d| params.iter().all(|p| p.index != d.index));
-            let columns = params.iter().map(|c| (c, Kind::Parameters));
-            for (column, kind) in columns.chain(data.map(|c| (c, Kind::Data))) {
+            let columns = params.iter().map(|c| (c, ColumnKind::Parameters));
+            for (column, kind) in columns.chain(data.map(|c| (c, ColumnKind::Data))) {
                 self.check_column(doc, table, column, kind, &mut amounts, out);
             }
         }
+    }
+
+    /// Each row's parameter counts as numbers (`7B/13B` → `[7e9, 1.3e10]`).
+    fn normalize(&self, doc: &Document<'_>, table: usize, rows: &mut [Map<String, Value>]) {
+        let settings = &self.settings;
+        let table = &doc.tables[table];
+        let columns = bound_columns(doc.source, table, &settings.parameter_columns);
+        let spec = FieldSpec {
+            columns: &[],
+            labels: &settings.labels,
+            other_labels: &settings.other_labels,
+        };
+        field_values(doc.source, table, &columns, &spec, |field| {
+            let counts = parameter_counts(field.text, settings);
+            if !counts.is_empty() {
+                rows[field.row].insert("parameters".into(), json!(counts));
+            }
+        });
     }
 }
 
@@ -360,7 +87,7 @@ impl MalformedQuantity {
         doc: &Document<'_>,
         table: &Table,
         column: &BoundColumn,
-        kind: Kind,
+        kind: ColumnKind,
         amounts: &mut Vec<Amount>,
         out: &mut Vec<Finding>,
     ) {
@@ -387,20 +114,6 @@ impl MalformedQuantity {
         );
         spacing_findings(doc.source, &written, out);
     }
-}
-
-/// The multiplier (and bytes flag) of a header's unit note, e.g. `B` in `Params (B)`, for the
-/// `column_unit` of [`parse_quantity`].
-pub fn column_unit(settings: &QuantitySettings, note: &str) -> Option<(f64, bool)> {
-    let find = |units: &Lexicon<f64>| {
-        units
-            .iter()
-            .find(|(u, _)| u.eq_ignore_ascii_case(note))
-            .map(|(_, f)| *f)
-    };
-    find(&settings.units)
-        .map(|f| (f, false))
-        .or_else(|| find(&settings.byte_units).map(|f| (f, true)))
 }
 
 /// Notes how each amount with a short unit (`B`, `k`, `GB`, `万`) is spaced; word units
@@ -495,7 +208,7 @@ fn spacing_finding(source: &str, odd: &Written, example: &Written, others: usize
 fn malformed(
     field: &FieldValue<'_>,
     error: &QuantityError,
-    kind: Kind,
+    kind: ColumnKind,
     parsed: &[Amount],
 ) -> Finding {
     let text = field.text;
@@ -541,33 +254,14 @@ fn malformed(
         }
     };
     let kind = match kind {
-        Kind::Parameters => "parameters",
-        Kind::Data => "data",
+        ColumnKind::Parameters => "parameters",
+        ColumnKind::Data => "data",
     };
     let values: Vec<f64> = parsed.iter().map(Amount::total).collect();
     Finding {
         data: Some(json!({ "text": text, "kind": kind, "values": values })),
         ..finding
     }
-}
-
-/// For `extract`: each row's parameter counts as numbers (`7B/13B` → `[7e9, 1.3e10]`).
-pub fn normalizer(settings: QuantitySettings) -> Box<crate::extract::Normalizer> {
-    Box::new(move |doc, table, rows| {
-        let table = &doc.tables[table];
-        let columns = bound_columns(doc.source, table, &settings.parameter_columns);
-        let spec = FieldSpec {
-            columns: &[],
-            labels: &settings.labels,
-            other_labels: &settings.other_labels,
-        };
-        field_values(doc.source, table, &columns, &spec, |field| {
-            let counts = parameter_counts(field.text, &settings);
-            if !counts.is_empty() {
-                rows[field.row].insert("parameters".into(), serde_json::json!(counts));
-            }
-        });
-    })
 }
 
 #[cfg(test)]
@@ -594,7 +288,7 @@ mod tests {
     fn findings(markdown: &str) -> Vec<Finding> {
         let doc = Document::parse(markdown);
         let mut out = Vec::new();
-        MalformedQuantity::new(&settings()).check(&doc, &mut out);
+        MalformedQuantity::new(&settings()).check(&CheckContext::new(&doc, None), &mut out);
         out
     }
 

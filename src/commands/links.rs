@@ -1,0 +1,43 @@
+//! `survey-lint links`: every URL as its author meant it.
+
+use super::{ExitStatus, for_each_file, print_stdout, report_file_errors};
+use crate::cli::{LinksArgs, LinksFormat};
+use crate::document::{Document, LinkKind};
+
+pub fn links(args: &LinksArgs) -> ExitStatus {
+    #[derive(serde::Serialize)]
+    struct Record {
+        path: String,
+        line: usize,
+        column: usize,
+        url: String,
+        kind: LinkKind,
+    }
+    let mut records = Vec::new();
+    let errors = for_each_file(&args.paths, |path, source| {
+        let doc = Document::parse(&source);
+        for link in &doc.links {
+            for url in doc.meant_urls(link) {
+                let at = doc.lines.line_col(&source, url.span().start);
+                records.push(Record {
+                    path: path.clone(),
+                    line: at.line,
+                    column: at.column,
+                    url: doc.text(&url.span()).to_string(),
+                    kind: link.kind,
+                });
+            }
+        }
+    });
+    let out = match args.format {
+        LinksFormat::Text => records
+            .iter()
+            .map(|r| format!("{}:{}:{}\t{}\n", r.path, r.line, r.column, r.url))
+            .collect(),
+        LinksFormat::Json => {
+            serde_json::to_string_pretty(&records).expect("records serialize") + "\n"
+        }
+    };
+    print_stdout(&out);
+    report_file_errors(&errors)
+}

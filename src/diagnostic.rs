@@ -1,0 +1,132 @@
+//! The types every room below the reporters shares: a [`Finding`] a check reports, its
+//! [`Fix`], and the [`Severity`] a rule gives it.
+
+use crate::document::Span;
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// A fact about a span of the source, as a check reports it. The rule, severity and location
+/// are added by the engine.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Finding {
+    pub span: Span,
+    /// Label of the primary span, e.g. "duplicated here".
+    pub label: Option<String>,
+    /// States the fact: lowercase, no period.
+    pub message: String,
+    /// Says the fix.
+    pub help: Option<String>,
+    pub related: Vec<Related>,
+    pub fix: Option<Fix>,
+    /// Normalized values (e.g. A100-hours), for JSON output and `extract`.
+    pub data: Option<serde_json::Value>,
+    /// The URL the finding is about, for exceptions by URL pattern.
+    pub url: Option<String>,
+}
+
+impl Finding {
+    pub fn new(span: Span, message: impl Into<String>) -> Finding {
+        Finding {
+            span,
+            label: None,
+            message: message.into(),
+            help: None,
+            related: Vec::new(),
+            fix: None,
+            data: None,
+            url: None,
+        }
+    }
+
+    pub fn url(mut self, url: impl Into<String>) -> Finding {
+        self.url = Some(url.into());
+        self
+    }
+
+    pub fn label(mut self, label: impl Into<String>) -> Finding {
+        self.label = Some(label.into());
+        self
+    }
+
+    pub fn help(mut self, help: impl Into<String>) -> Finding {
+        self.help = Some(help.into());
+        self
+    }
+
+    pub fn related(mut self, span: Span, message: impl Into<String>) -> Finding {
+        self.related.push(Related {
+            span,
+            message: message.into(),
+        });
+        self
+    }
+
+    pub fn fix(mut self, fix: Fix) -> Finding {
+        self.fix = Some(fix);
+        self
+    }
+}
+
+/// Another span a finding points at, e.g. "first occurrence".
+#[derive(Debug, Clone, PartialEq)]
+pub struct Related {
+    pub span: Span,
+    pub message: String,
+}
+
+/// Edits that repair a finding. Only `safe` fixes are applied by `--fix`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Fix {
+    pub safe: bool,
+    pub edits: Vec<Edit>,
+}
+
+/// Replace the bytes of `span` with `replacement`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Edit {
+    pub span: Span,
+    pub replacement: String,
+}
+
+impl Fix {
+    pub fn safe(edits: Vec<Edit>) -> Fix {
+        Fix { safe: true, edits }
+    }
+
+    /// Deletes `span`.
+    pub fn delete(span: Span) -> Fix {
+        Fix::safe(vec![Edit {
+            span,
+            replacement: String::new(),
+        }])
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Info,
+    Warning,
+    Error,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Info => "info",
+        }
+    }
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// `one` or `many` as `n` asks, for messages: `plural(1, "cell", "cells")`.
+pub fn plural<'a>(n: usize, one: &'a str, many: &'a str) -> &'a str {
+    if n == 1 { one } else { many }
+}
