@@ -212,16 +212,10 @@ fn data(text: &str, error: &ComputeError<'_>) -> serde_json::Value {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::rules::{CheckSpec, RuleSpec};
     use proptest::prelude::*;
 
     fn settings() -> ComputeSettings {
-        let spec = RuleSpec::parse(include_str!("../../rules/malformed-compute.toml"))
-            .expect("rule file parses");
-        match spec.check {
-            CheckSpec::MalformedCompute(settings) => settings,
-            other => panic!("unexpected check {other:?}"),
-        }
+        super::super::settings_of(include_str!("../../rules/malformed-compute.toml"))
     }
 
     fn hours(text: &str) -> Option<(u64, String, f64)> {
@@ -360,20 +354,6 @@ mod tests {
             assert_eq!(&md[found[0].span.clone()], at, "{value}");
             assert!(found[0].help.as_ref().is_some_and(|h| !h.is_empty()));
             assert!(found[0].fix.is_none());
-        }
-    }
-
-    #[test]
-    fn documented_examples_hold() {
-        let spec = RuleSpec::parse(include_str!("../../rules/malformed-compute.toml"))
-            .expect("rule file parses");
-        for example in &spec.examples {
-            if let Some(md) = &example.invalid {
-                assert!(!findings(md).is_empty(), "should fire: {md}");
-            }
-            if let Some(md) = &example.valid {
-                assert_eq!(findings(md), [], "should not fire: {md}");
-            }
         }
     }
 

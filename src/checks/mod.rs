@@ -58,3 +58,14 @@ pub trait Kind: Check + Sized + 'static {
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct NoSettings {}
+
+/// The settings of a built-in rule file's check, read as type `S` (for tests of one kind).
+#[cfg(test)]
+fn settings_of<S: DeserializeOwned>(rule_file: &str) -> S {
+    let mut file: toml::Table = toml::from_str(rule_file).expect("rule file parses");
+    let Some(toml::Value::Table(mut check)) = file.remove("check") else {
+        panic!("rule file has a [check] table");
+    };
+    check.remove("kind");
+    check.try_into().expect("settings of this kind")
+}

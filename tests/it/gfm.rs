@@ -194,18 +194,17 @@ fn links_of_every_kind_are_found_with_their_place() {
 }
 
 /// Parsing in pieces (which bounds memory and runs in parallel) finds exactly what one parse
-/// finds, on every corpus document and on the GFM examples.
+/// finds, on every survey of `tests/corpus-unseen/`, the founding survey and the GFM examples.
 #[test]
 fn parsing_in_pieces_changes_nothing() {
-    let dir = fixture("../../../shared/corpus");
+    let dir = fixture("../corpus-unseen");
     let mut texts: Vec<String> = std::fs::read_dir(&dir)
-        .map(|entries| {
-            entries
-                .filter_map(Result::ok)
-                .filter_map(|e| std::fs::read_to_string(e.path()).ok())
-                .collect()
-        })
-        .unwrap_or_default();
+        .expect("tests/corpus-unseen/ is in the repository")
+        .map(|e| e.expect("entry").path())
+        .filter(|p| p.extension().is_some_and(|x| x == "md") && !p.ends_with("INDEX.md"))
+        .map(|p| read(&p))
+        .collect();
+    assert!(texts.len() >= 10, "the unseen surveys are read");
     texts.push(read(&fixture("open-llm-survey.md")));
     texts.extend(examples().into_iter().map(|e| e.markdown));
     let summary = |doc: &Document<'_>| {
