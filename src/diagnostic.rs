@@ -65,6 +65,12 @@ impl Finding {
         self.fix = Some(fix);
         self
     }
+
+    /// The fix, when there is a safe one.
+    pub fn fix_if(mut self, fix: Option<Fix>) -> Finding {
+        self.fix = fix;
+        self
+    }
 }
 
 /// Another span a finding points at, e.g. "first occurrence".

@@ -7,7 +7,7 @@ use crate::fields::text::plain_text;
 use serde::Serialize;
 use serde_json::{Map, Value};
 
-/// One table row as data.
+/// One table row as data. A GFM cell is given as written (trimmed); an HTML cell as its text.
 #[derive(Debug, Serialize)]
 pub struct Record {
     pub path: String,
@@ -34,10 +34,14 @@ pub fn records(path: &str, doc: &Document<'_>, checks: &[Box<dyn Check>]) -> Vec
         for (row, normalized) in table.rows.iter().zip(normalized) {
             let mut fields = Map::new();
             for (name, cell) in headers.iter().zip(&row.cells) {
-                fields.insert(
-                    name.clone(),
-                    Value::String(doc.text(&cell.span()).to_string()),
-                );
+                let text = doc.text(&cell.span());
+                // An HTML cell's text is its text content: tags stripped, entities decoded.
+                let text = if table.html {
+                    plain_text(text).trim().to_string()
+                } else {
+                    text.to_string()
+                };
+                fields.insert(name.clone(), Value::String(text));
             }
             out.push(Record {
                 path: path.to_string(),

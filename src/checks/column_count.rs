@@ -16,7 +16,8 @@ impl Kind for ColumnCount {
 impl Check for ColumnCount {
     fn check(&self, cx: &CheckContext<'_>, out: &mut Vec<Finding>) {
         let doc = cx.doc;
-        for table in &doc.tables {
+        // An HTML table without a header row has no column count to hold rows to.
+        for table in doc.tables.iter().filter(|t| !t.header.cells.is_empty()) {
             let expected = table.header.cells.len();
             for row in &table.rows {
                 let found = row.cells.len();
@@ -34,7 +35,11 @@ impl Check for ColumnCount {
                             "{} past the last column",
                             plural(found - expected, "this cell is", "these cells are")
                         ))
-                        .help("remove the extra cells or merge them into a column: renderers drop them")
+                        .help(if table.html {
+                            "remove the extra cells or merge them into a column: the row sticks out of the table"
+                        } else {
+                            "remove the extra cells or merge them into a column: renderers drop them"
+                        })
                 } else {
                     let missing = expected - found;
                     Finding::new(row.span.clone(), message)
@@ -43,8 +48,13 @@ impl Check for ColumnCount {
                             plural(missing, "cell is", "cells are")
                         ))
                         .help(format!(
-                            "add {missing} {}, empty if unknown: renderers pad this row silently",
-                            plural(missing, "cell", "cells")
+                            "add {missing} {}, empty if unknown: {}",
+                            plural(missing, "cell", "cells"),
+                            if table.html {
+                                "the row ends short of the table"
+                            } else {
+                                "renderers pad this row silently"
+                            }
                         ))
                 };
                 out.push(finding.related(

@@ -31,7 +31,7 @@ impl Check for DuplicateRow {
                     .label("duplicated here")
                     .related(first.span.clone(), "first occurrence")
                     .help("delete this row")
-                    .fix(Fix::delete(dup.line_span.clone())),
+                    .fix_if(dup.delete_span().map(Fix::delete)),
                 );
             }
         }

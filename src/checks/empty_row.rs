@@ -18,12 +18,10 @@ impl Check for EmptyRow {
         let doc = cx.doc;
         for table in &doc.tables {
             for row in table.rows.iter().filter(|r| r.is_blank(doc.source)) {
-                out.push(
-                    Finding::new(row.span.clone(), "row has no content")
-                        .label("every cell is blank")
-                        .help("delete this row")
-                        .fix(Fix::delete(row.line_span.clone())),
-                );
+                let finding = Finding::new(row.span.clone(), "row has no content")
+                    .label("every cell is blank")
+                    .help("delete this row");
+                out.push(finding.fix_if(row.delete_span().map(Fix::delete)));
             }
         }
     }

@@ -7,11 +7,11 @@
 
 use super::{Check, CheckContext, Kind};
 use crate::diagnostic::{Edit, Finding, Fix};
-use crate::document::{Document, LinkKind, Place};
+use crate::document::{Document, Place};
 use crate::fields::columns::find_column;
 use crate::fields::defaults::key_columns;
 use crate::fields::text::plain_text;
-use crate::links::{Verdict, Verdicts, is_http, request_url};
+use crate::links::{Verdict, Verdicts, request_url};
 use serde::Deserialize;
 
 /// Which verdict a rule reports.
@@ -45,13 +45,9 @@ impl Kind for LinkStatus {
     }
 }
 
-/// The verdict for a link as written, without building its request URL when it is one.
-fn verdict_for<'v>(verdicts: &'v Verdicts, text: &str, kind: LinkKind) -> Option<&'v Verdict> {
-    if is_http(text) {
-        verdicts.get(text)
-    } else {
-        verdicts.get(&request_url(text, kind)?)
-    }
+/// The verdict for a link's URL.
+fn verdict_for<'v>(verdicts: &'v Verdicts, url: &str) -> Option<&'v Verdict> {
+    verdicts.get(&request_url(url)?)
 }
 
 impl Check for LinkStatus {
@@ -61,8 +57,8 @@ impl Check for LinkStatus {
         };
         for link in &doc.links {
             for url in doc.meant_urls(link) {
-                let text = doc.text(&url.span());
-                let Some(verdict) = verdict_for(verdicts, text, link.kind) else {
+                let text = doc.url(link, url);
+                let Some(verdict) = verdict_for(verdicts, &text) else {
                     continue;
                 };
                 let wanted = matches!(

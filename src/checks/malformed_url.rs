@@ -1,8 +1,10 @@
 //! `malformed-url`: a link target that is not a valid URL.
 
 use super::{Check, CheckContext, Kind, NoSettings};
-use crate::diagnostic::Finding;
-use crate::document::{Join, LinkKind, find_scheme_separator, starts_with_ignore_case};
+use crate::diagnostic::{Edit, Finding, Fix};
+use crate::document::{
+    Document, Join, Link, LinkKind, find_scheme_separator, starts_with_ignore_case,
+};
 
 pub struct MalformedUrl;
 
@@ -36,6 +38,12 @@ impl Check for MalformedUrl {
                 );
                 continue;
             }
+            if link.kind == LinkKind::Bare
+                && let Some(finding) = broken_syntax(doc, link)
+            {
+                out.push(finding);
+                continue;
+            }
             for url in urls {
                 let text = doc.text(&url.span());
                 if let Some(problem) = problem(text, link.kind) {
@@ -52,6 +60,60 @@ impl Check for MalformedUrl {
             }
         }
     }
+}
+
+/// Link syntax around a bare URL that GitHub shows as text, where the author clearly meant a
+/// link: `[text](url "unclosed`, `[text] (url)`, `[[text(url)]]`.
+fn broken_syntax(doc: &Document<'_>, link: &Link) -> Option<Finding> {
+    let span = link.span();
+    let source = doc.source;
+    // Only the bytes next to the URL are read unless they look like link syntax: this runs for
+    // every bare URL of a survey.
+    let before = &source[..span.start];
+    let after = &source[span.end..];
+    let url = &source[span.clone()];
+    let finding = |message: String, label: &str, help: String| {
+        Finding::new(span.clone(), message)
+            .url(url)
+            .label(label)
+            .help(help)
+    };
+    if before.ends_with("](") {
+        return Some(finding(
+            "Markdown link syntax did not parse: GitHub shows `[…](` as text".into(),
+            "linked alone, not as the link meant",
+            "close the link: `[text](url)` needs its `)`, and a title its closing quote".into(),
+        ));
+    }
+    let trimmed = before.strip_suffix('(')?;
+    let closed = trimmed.trim_end_matches([' ', '\t']);
+    if closed.len() < trimmed.len() && closed.ends_with(']') && after.starts_with(')') {
+        return Some(
+            finding(
+                "a space between `]` and `(` breaks the link: GitHub shows the text and the URL apart".into(),
+                "linked alone",
+                "remove the space: `[text](url)`".into(),
+            )
+            .fix(Fix::safe(vec![Edit {
+                span: closed.len()..trimmed.len(),
+                replacement: String::new(),
+            }])),
+        );
+    }
+    if !after.starts_with(")]") {
+        return None;
+    }
+    let line_start = doc.lines.line_start(doc.lines.line(span.start));
+    let on_line = &trimmed[line_start.min(trimmed.len())..];
+    let open = on_line.rfind('[')?;
+    let text = &on_line[open + 1..];
+    (!text.contains(']')).then(|| {
+        finding(
+            format!("`[{text}(…)]` is not a link: GitHub shows it as text"),
+            "not linked",
+            format!("write `[{text}]({url})`"),
+        )
+    })
 }
 
 /// Why `text` is not a valid link target, if it is not. Relative references (`docs/x.md`,

@@ -202,7 +202,7 @@ fn collect_urls(
             if changed.as_ref().is_some_and(|changed| !changed(line)) {
                 continue;
             }
-            if let Some(request) = links::request_url(doc.text(&url.span()), link.kind) {
+            if let Some(request) = links::request_url(&doc.url(link, url)) {
                 urls.insert(request);
             }
         }

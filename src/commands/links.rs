@@ -23,7 +23,7 @@ pub fn links(args: &LinksArgs) -> ExitStatus {
                     path: path.clone(),
                     line: at.line,
                     column: at.column,
-                    url: doc.text(&url.span()).to_string(),
+                    url: doc.url(link, url).into_owned(),
                     kind: link.kind,
                 });
             }

@@ -9,15 +9,16 @@
 use super::Span;
 
 /// Pieces of `source` of at least `target` bytes (the last may be shorter), in order, covering
-/// it exactly.
+/// it exactly from the end of its [`preamble`] on.
 pub fn split(source: &str, target: usize) -> Vec<Span> {
-    if source.len() <= target {
-        return std::iter::once(0..source.len()).collect();
+    let preamble = preamble_end(source);
+    if source.len() - preamble <= target {
+        return std::iter::once(preamble..source.len()).collect();
     }
     let mut pieces = Vec::new();
-    let mut start = 0;
+    let mut start = preamble;
     let mut scanner = Scanner::default();
-    let mut offset = front_matter_end(source);
+    let mut offset = preamble;
     let mut previous_blank = false;
     for line in source[offset..].split_inclusive('\n') {
         let line_start = offset;
@@ -33,6 +34,14 @@ pub fn split(source: &str, target: usize) -> Vec<Span> {
     }
     pieces.push(start..source.len());
     pieces
+}
+
+/// Where what GitHub does not render as Markdown ends: a UTF-8 byte order mark, then front
+/// matter (`---` … `---` or `...`), only at the very start of the file. Nothing further on is
+/// ever front matter, however it looks.
+pub fn preamble_end(source: &str) -> usize {
+    let bom = if source.starts_with('\u{feff}') { 3 } else { 0 };
+    bom + front_matter_end(&source[bom..])
 }
 
 /// Where front matter (`---` … `---` or `...` at the very start) ends.
@@ -156,12 +165,22 @@ mod tests {
     }
 
     #[test]
-    fn fences_comments_and_front_matter_are_never_split() {
-        let text = "---\na: 1\n\nb: 2\n---\n\n```\ncode\n\nmore\n```\n\n<!--\n\nx\n\n-->\n\ny\n";
-        let got = pieces(text);
-        assert_eq!(got.concat(), text);
+    fn fences_and_comments_are_never_split_and_front_matter_is_no_piece() {
+        let front = "---\na: 1\n\nb: 2\n---\n";
+        let text = format!("{front}\n```\ncode\n\nmore\n```\n\n<!--\n\nx\n\n-->\n\ny\n");
+        let got = pieces(&text);
+        assert_eq!(got.concat(), text[front.len()..]);
         assert!(got.iter().any(|p| p.contains("```\ncode\n\nmore\n```")));
         assert!(got.iter().any(|p| p.contains("<!--\n\nx\n\n-->")));
-        assert!(got[0].starts_with("---\na: 1\n\nb: 2\n---\n"));
+        assert_eq!(preamble_end(&text), front.len());
+        assert_eq!(preamble_end(&format!("\u{feff}{text}")), 3 + front.len());
+    }
+
+    #[test]
+    fn front_matter_is_only_at_the_very_start() {
+        assert_eq!(preamble_end("text\n---\ntitle: x\n---\n"), 0);
+        assert_eq!(preamble_end("\n---\ntitle: x\n---\n"), 0);
+        assert_eq!(preamble_end("---\nno end\n"), 0);
+        assert_eq!(preamble_end("\u{feff}| a |\n"), 3);
     }
 }

@@ -4,6 +4,8 @@
 
 mod autolink;
 mod chunks;
+mod href;
+mod html;
 mod meant;
 mod parse;
 mod table;
@@ -11,6 +13,7 @@ mod table;
 pub use autolink::{
     find_bare_urls, find_scheme_separator, gfm_autolink_end, starts_with_ignore_case,
 };
+pub use href::link_url;
 pub use meant::{Join, MeantUrl, meant_urls};
 pub use table::split_row;
 
@@ -49,13 +52,18 @@ impl<'s> Document<'s> {
     }
 }
 
-/// A GFM table as the author wrote it.
+/// A table as the author wrote it: a GFM table, or an HTML `<table>` read as the grid a reader
+/// sees (`rowspan`/`colspan` expanded).
 #[derive(Debug, Clone)]
 pub struct Table {
-    /// From the start of the header row to the end of the last row (no trailing newline).
+    /// From the start of the header row to the end of the last row (no trailing newline); for
+    /// an HTML table, from `<table` to `</table>`.
     pub span: Span,
+    /// The header row; for an HTML table without header cells, a row without cells.
     pub header: Row,
     pub rows: Vec<Row>,
+    /// Written as HTML.
+    pub html: bool,
 }
 
 /// One line of a table: its cells exactly as written, before any renderer pads or truncates them.
@@ -63,7 +71,9 @@ pub struct Table {
 pub struct Row {
     /// The row's text on its line, without any container prefix (`> `, list indent) or newline.
     pub span: Span,
-    /// The whole line, from its first byte to and including its line ending, for deleting it.
+    /// The whole line, from its first byte to and including its line ending, for deleting it;
+    /// empty when the row cannot be deleted alone (an HTML row sharing its lines, or one a
+    /// `rowspan` reaches into or out of). See [`Row::delete_span`].
     pub line_span: Span,
     /// 1-based line number.
     pub line: usize,
@@ -99,6 +109,11 @@ impl Cell {
 }
 
 impl Row {
+    /// The lines to delete to remove this row, when it can be removed alone.
+    pub fn delete_span(&self) -> Option<Span> {
+        (!self.line_span.is_empty()).then(|| self.line_span.clone())
+    }
+
     /// True when every cell is blank.
     pub fn is_blank(&self, source: &str) -> bool {
         self.cells.iter().all(|cell| is_blank(&source[cell.span()]))
@@ -133,6 +148,8 @@ pub enum LinkKind {
     Image,
     /// A URL in plain text, linked by GFM's autolink extension.
     Bare,
+    /// `href` of `<a>`, `src` of `<img>`, or a URL of a `srcset`, in raw HTML.
+    Html,
 }
 
 /// A link target as it stands in the source. Offsets are `u32`, like a [`Cell`]'s: a large

@@ -25,8 +25,7 @@ pub fn parse_in_chunks(source: &str, chunk_bytes: usize) -> Document<'_> {
     );
     let parts: Vec<Part> = chunks
         .into_par_iter()
-        .enumerate()
-        .map(|(i, chunk)| parse_chunk(source, &lines, chunk, i == 0))
+        .map(|chunk| parse_chunk(source, &lines, chunk))
         .collect();
     // Chunks are consecutive, so their sorted links stay sorted one after another; each
     // link's `meant` range moves by the URLs of the chunks before it.
@@ -51,6 +50,7 @@ pub fn parse_in_chunks(source: &str, chunk_bytes: usize) -> Document<'_> {
         || rayon::join(|| concat(links.into_iter().map(shift)), || concat(meant)),
         || (concat(tables), concat(html)),
     );
+    let tables = with_html_tables(tables, super::html::tables(source, &lines, &html));
     Document {
         source,
         lines,
@@ -59,6 +59,27 @@ pub fn parse_in_chunks(source: &str, chunk_bytes: usize) -> Document<'_> {
         html,
         meant,
     }
+}
+
+/// GFM and HTML tables in source order. A table inside another (a GFM table in a cell of an
+/// HTML table) stays part of the outer one's cell.
+fn with_html_tables(gfm: Vec<Table>, html: Vec<Table>) -> Vec<Table> {
+    if html.is_empty() {
+        return gfm;
+    }
+    let mut all: Vec<Table> = gfm.into_iter().chain(html).collect();
+    all.sort_by_key(|t| (t.span.start, std::cmp::Reverse(t.span.end)));
+    let mut out: Vec<Table> = Vec::with_capacity(all.len());
+    for table in all {
+        if out
+            .last()
+            .is_some_and(|outer| table.span.start < outer.span.end)
+        {
+            continue;
+        }
+        out.push(table);
+    }
+    out
 }
 
 /// The pieces one after another, in a vector of the exact size: pieces and whole are alive
@@ -82,15 +103,14 @@ struct Part {
     html: Vec<Span>,
 }
 
-fn parse_chunk(source: &str, lines: &LineIndex, chunk: Span, first: bool) -> Part {
-    let mut options = Options::ENABLE_TABLES
+/// Parses one piece. Front matter is not Markdown and is never handed to pulldown-cmark (the
+/// pieces start after it, see [`super::chunks::preamble_end`]): pulldown-cmark would take any
+/// `---` line followed by text, anywhere, for the start of a metadata block.
+fn parse_chunk(source: &str, lines: &LineIndex, chunk: Span) -> Part {
+    let options = Options::ENABLE_TABLES
         | Options::ENABLE_STRIKETHROUGH
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_TASKLISTS;
-    if first {
-        // Front matter exists only at the start of the file.
-        options |= Options::ENABLE_YAML_STYLE_METADATA_BLOCKS;
-    }
     let base = chunk.start;
     let mut builder = Builder {
         source,
@@ -108,6 +128,7 @@ fn parse_chunk(source: &str, lines: &LineIndex, chunk: Span, first: bool) -> Par
         builder.event(event, range.start + base..range.end + base);
     }
     builder.flush_text();
+    super::html::links(source, &builder.html, &mut builder.links);
     for (_, def) in events.reference_definitions().iter() {
         let span = def.span.start + base..def.span.end + base;
         if let Some(span) = reference_destination(source, span) {
@@ -135,7 +156,7 @@ struct Builder<'s, 'l> {
     table: Option<(Option<Row>, Vec<Row>)>,
     text_run: Option<Span>,
     link_depth: usize,
-    /// Inside a code block or front matter: nothing there is linted.
+    /// Inside a code block: nothing there is linted.
     opaque_depth: usize,
 }
 
@@ -156,8 +177,9 @@ impl Builder<'_, '_> {
             _ => self.flush_text(),
         }
         match event {
-            Event::Start(Tag::CodeBlock(_) | Tag::MetadataBlock(_)) => self.opaque_depth += 1,
-            Event::End(TagEnd::CodeBlock | TagEnd::MetadataBlock(_)) => self.opaque_depth -= 1,
+            Event::Start(Tag::CodeBlock(_)) => self.opaque_depth += 1,
+            Event::End(TagEnd::CodeBlock) => self.opaque_depth -= 1,
+            Event::End(TagEnd::Paragraph) => self.table_in_paragraph(range),
             Event::Start(Tag::Table(_)) => self.table = Some((None, Vec::new())),
             Event::Start(Tag::TableHead) => {
                 let row = self.row(range);
@@ -178,6 +200,7 @@ impl Builder<'_, '_> {
                         span: header.span.start..end,
                         header,
                         rows,
+                        html: false,
                     });
                 }
             }
@@ -195,6 +218,41 @@ impl Builder<'_, '_> {
                 _ => self.html.push(range),
             },
             _ => {}
+        }
+    }
+
+    /// A table that interrupts a paragraph: GFM lets a header row and a delimiter row start a
+    /// table after paragraph lines, where pulldown-cmark needs the header to begin with `|`.
+    /// The table's lines were read as paragraph text (their links are found); here they also
+    /// become a table, parsed from the header line on.
+    fn table_in_paragraph(&mut self, paragraph: Span) {
+        let text = &self.source[paragraph.clone()];
+        if memchr::memchr(b'|', text.as_bytes()).is_none() || !text.contains('-') {
+            return;
+        }
+        let mut header_start = None;
+        let mut line_start = paragraph.start;
+        for (index, line) in text.split_inclusive('\n').enumerate() {
+            if index > 0 && is_delimiter_row(line) {
+                break;
+            }
+            header_start = Some(line_start);
+            line_start += line.len();
+        }
+        let Some(header_start) =
+            header_start.filter(|&h| line_start < paragraph.end && h > paragraph.start)
+        else {
+            return;
+        };
+        let options = Options::ENABLE_TABLES;
+        let events = Parser::new_ext(&self.source[header_start..paragraph.end], options);
+        for (event, range) in events.into_offset_iter() {
+            let range = range.start + header_start..range.end + header_start;
+            match event {
+                Event::Start(Tag::Table(_) | Tag::TableHead | Tag::TableRow)
+                | Event::End(TagEnd::Table) => self.event(event, range),
+                _ => {}
+            }
         }
     }
 
@@ -247,6 +305,23 @@ impl Builder<'_, '_> {
             line,
         }
     }
+}
+
+/// A GFM delimiter row: `|---|:---:|`, `--- | ---` (cells of `-` with optional `:` ends).
+fn is_delimiter_row(line: &str) -> bool {
+    let line = line.trim();
+    let inner = line.strip_prefix('|').unwrap_or(line);
+    let inner = inner.strip_suffix('|').unwrap_or(inner);
+    let mut cells = 0;
+    for cell in inner.split('|') {
+        let cell = cell.trim();
+        let dashes = cell.trim_start_matches(':').trim_end_matches(':');
+        if dashes.is_empty() || !dashes.bytes().all(|b| b == b'-') {
+            return false;
+        }
+        cells += 1;
+    }
+    cells > 1 || line.starts_with('|') || line.ends_with('|')
 }
 
 /// The destination of `[text](dest "title")` or `![alt](dest)` inside the link's range.

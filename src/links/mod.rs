@@ -88,17 +88,27 @@ pub enum Verdict {
 /// Link verdicts by the URL as requested.
 pub type Verdicts = HashMap<String, Verdict>;
 
-/// The URL to request for a link as written: `www.` links are `http://` links.
-pub fn request_url(text: &str, kind: crate::document::LinkKind) -> Option<String> {
-    if is_http(text) {
-        Some(text.to_string())
-    } else if kind == crate::document::LinkKind::Bare
-        && crate::document::starts_with_ignore_case(text, "www.")
-    {
-        Some(format!("http://{text}"))
-    } else {
-        None
+/// The URL to request for a link's URL (as [`crate::document::Document::url`] gives it): an
+/// http(s) URL, percent-encoded as GitHub's `href` is (a backslash stays `%5C`, where URL
+/// parsing would read it as `/`); `None` for other links.
+pub fn request_url(url: &str) -> Option<String> {
+    if !is_http(url) {
+        return None;
     }
+    const HREF_UNSAFE: &[u8] = b"\"[]\\^`{|} ";
+    let unsafe_byte = |b: &u8| !b.is_ascii() || b.is_ascii_control() || HREF_UNSAFE.contains(b);
+    if !url.as_bytes().iter().any(unsafe_byte) {
+        return Some(url.to_string());
+    }
+    let mut out = String::with_capacity(url.len() + 16);
+    for &b in url.as_bytes() {
+        if unsafe_byte(&b) {
+            out.push_str(&format!("%{b:02X}"));
+        } else {
+            out.push(char::from(b));
+        }
+    }
+    Some(out)
 }
 
 /// Whether a URL as written is an `http://` or `https://` one, in any case.

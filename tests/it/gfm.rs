@@ -10,6 +10,7 @@ use crate::support::{fixture, read};
 use regex::Regex;
 use survey_lint::document::{Document, LinkKind};
 use survey_lint::fields::text::plain_text;
+use survey_lint::links::request_url;
 
 struct Example {
     source: String,
@@ -152,6 +153,37 @@ fn autolinks_match_what_github_renders() {
         checked += 1;
     }
     assert!(checked >= 25, "only {checked} autolink examples compared");
+}
+
+/// The `href` GitHub gives each link is the URL survey-lint requests for it: `www.` links with
+/// the `http://` GitHub adds, and the characters GitHub percent-encodes encoded alike.
+#[test]
+fn hrefs_match_what_github_links() {
+    let anchor = Regex::new(r#"<a href="([^"]*)">"#).unwrap();
+    let mut checked = 0;
+    for example in examples()
+        .iter()
+        .filter(|e| e.section.starts_with("Autolinks"))
+    {
+        let doc = Document::parse(&example.markdown);
+        let extension =
+            example.extension.as_deref() == Some("autolink") || example.source == "extensions.txt";
+        let ours: Vec<String> = doc
+            .links
+            .iter()
+            .filter(|l| (extension || l.kind != LinkKind::Bare) && l.kind != LinkKind::Image)
+            .flat_map(|l| doc.meant_urls(l).iter().map(move |u| (l, u)))
+            .filter_map(|(l, u)| request_url(&doc.url(l, u)))
+            .collect();
+        let github: Vec<String> = anchor
+            .captures_iter(&example.html)
+            .filter(|c| c[1].starts_with("http"))
+            .map(|c| c[1].replace("&amp;", "&"))
+            .collect();
+        assert_eq!(ours, github, "example {}", example.number);
+        checked += 1;
+    }
+    assert!(checked >= 25, "only {checked} examples compared");
 }
 
 #[test]

@@ -10,6 +10,8 @@ mod gfm;
 mod links;
 mod no_panic;
 mod online;
+mod oracle;
+mod rendered;
 mod rules;
 mod seed;
 mod support;
