@@ -12,6 +12,9 @@ pub fn links(args: &LinksArgs) -> ExitStatus {
         column: usize,
         url: String,
         kind: LinkKind,
+        /// The API that settles this URL when its token is set (`github`).
+        #[serde(skip_serializing_if = "Option::is_none")]
+        api: Option<&'static str>,
     }
     let mut records = Vec::new();
     let errors = for_each_file(&args.paths, |path, source| {
@@ -19,12 +22,16 @@ pub fn links(args: &LinksArgs) -> ExitStatus {
         for link in &doc.links {
             for url in doc.meant_urls(link) {
                 let at = doc.lines.line_col(&source, url.span().start);
+                let text = doc.text(&url.span());
+                let api = crate::links::request_url(text, link.kind)
+                    .and_then(|request| crate::links::api_for(&request));
                 records.push(Record {
                     path: path.clone(),
                     line: at.line,
                     column: at.column,
-                    url: doc.text(&url.span()).to_string(),
+                    url: text.to_string(),
                     kind: link.kind,
+                    api,
                 });
             }
         }
