@@ -485,14 +485,14 @@ fn read_repo<'e>(
     error_at: &dyn Fn(&[&str]) -> Option<&'e Value>,
     answers: &mut Vec<(Lookup, Answer)>,
 ) {
-    let written = format!("{}/{}", repo.owner, repo.name);
     let fields = match value {
         Some(Value::Object(fields)) => fields,
         Some(Value::Null) => {
             let answer = match error_at(&[alias]) {
-                Some(error) if error_type(error) == Some("NOT_FOUND") => Answer::Missing(format!(
-                    "repository `{written}` does not exist, or is private"
-                )),
+                // Not found: the reason is written with the URL's spelling in the verdict.
+                Some(error) if error_type(error) == Some("NOT_FOUND") => {
+                    Answer::Missing(String::new())
+                }
                 Some(error) => Answer::Unknown(error_text(error)),
                 None => Answer::Unknown("the API answered null".to_string()),
             };
@@ -709,7 +709,16 @@ impl Client {
         };
         for (_, _, target) in &urls {
             for lookup in lookups_of(target) {
-                need(lookup, &mut known);
+                let is_repo = matches!(lookup, Lookup::Repo(_));
+                let answer = need(lookup, &mut known);
+                // Nothing exists in a repository that does not: its owner (asked next) is
+                // all that is left to know.
+                if is_repo && matches!(answer, Some(Answer::Missing(_))) {
+                    if let Target::Repo { repo, .. } = target {
+                        need(Lookup::Owner(repo.owner.clone()), &mut known);
+                    }
+                    break;
+                }
             }
         }
         Plan {
@@ -1114,6 +1123,10 @@ fn settle_one(url: &Url, target: &Target, know: &dyn Fn(&Lookup) -> Known) -> Op
     let facts = match know(&Lookup::Repo(repo.clone())) {
         Known::Answer(Answer::Repo(facts)) => facts,
         Known::Answer(Answer::Missing(reason)) => {
+            let reason = match reason.is_empty() {
+                true => format!("repository `{written}` does not exist, or is private"),
+                false => reason,
+            };
             return match know(&Lookup::Owner(repo.owner.clone())) {
                 Known::Answer(Answer::Found) => Some(api(Verdict::Dead { reason }, None)),
                 Known::Unanswered(reason) => Some(unreachable(&reason)),

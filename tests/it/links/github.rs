@@ -632,3 +632,66 @@ fn links_json_marks_what_the_api_settles() {
         .collect();
     assert_eq!(apis, [Some("github"), None, None]);
 }
+
+/// `stale-repo` is off until the config turns it on; a rule file of the user's own sets
+/// another `max_age`.
+#[test]
+fn stale_repo_runs_when_turned_on_with_its_max_age() {
+    let world = World::default()
+        .with(
+            "old/project",
+            Repository::new("old/project").last_commit("2016-03-01T00:00:00Z"),
+        )
+        .with(
+            "recent/project",
+            Repository::new("recent/project").last_commit(
+                &humantime::format_rfc3339_seconds(
+                    SystemTime::now() - Duration::from_secs(400 * 86_400),
+                )
+                .to_string(),
+            ),
+        );
+    let api = mock(world);
+    let dir = tempfile::tempdir().expect("temp dir");
+    let survey = dir.path().join("survey.md");
+    std::fs::write(
+        &survey,
+        "https://github.com/old/project\nhttps://github.com/recent/project\n",
+    )
+    .expect("write survey");
+    std::fs::write(
+        dir.path().join("stale-1y.toml"),
+        "code = \"X001\"\nname = \"stale-1y\"\nsummary = \"s\"\nseverity = \"info\"\ndocs = \"d\"\n\
+         [check]\nkind = \"repo-status\"\nstatus = \"stale\"\nmax_age = \"1y\"\n",
+    )
+    .expect("write rule file");
+    let run = |rules: &str| -> Vec<(String, u64)> {
+        let config = dir.path().join("survey-lint.toml");
+        std::fs::write(
+            &config,
+            format!(
+                "{rules}\n[links]\nallow_private = [\"127.0.0.1\"]\n[links.api]\ngithub = \"http://{}\"\n",
+                api.addr
+            ),
+        )
+        .expect("write config");
+        let output = survey_lint()
+            .args(["check", "--no-cache", "--format", "json", "--config"])
+            .arg(&config)
+            .arg(&survey)
+            .env("GITHUB_TOKEN", TOKEN)
+            .output()
+            .expect("run survey-lint");
+        let json: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON");
+        crate::support::rule_lines(&json)
+    };
+    assert_eq!(run(""), []);
+    assert_eq!(
+        run("[rules]\nstale-repo = \"warning\""),
+        [("stale-repo".to_string(), 1)]
+    );
+    assert_eq!(
+        run("rule_files = [\"stale-1y.toml\"]"),
+        [("stale-1y".to_string(), 1), ("stale-1y".to_string(), 2)]
+    );
+}

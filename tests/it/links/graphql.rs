@@ -35,11 +35,12 @@ pub struct Repository {
     pub name_with_owner: String,
     pub archived_at: Option<String>,
     pub last_commit: Option<String>,
-    /// Refs (branches, tags, shas) that exist.
-    pub refs: Vec<String>,
+    /// Refs (branches, tags, shas) that exist; `None`: every ref exists.
+    pub refs: Option<Vec<String>>,
     /// Paths that exist at every ref; `None`: every path exists.
     pub paths: Option<Vec<String>>,
-    pub issues: Vec<u32>,
+    /// Issues and pull requests that exist; `None`: every number exists.
+    pub issues: Option<Vec<u32>>,
     pub releases: Vec<String>,
 }
 
@@ -49,9 +50,9 @@ impl Repository {
             name_with_owner: name_with_owner.to_string(),
             archived_at: None,
             last_commit: Some("2025-06-01T09:15:22Z".to_string()),
-            refs: vec!["main".to_string(), "master".to_string()],
+            refs: Some(vec!["main".to_string(), "master".to_string()]),
             paths: None,
-            issues: Vec::new(),
+            issues: Some(Vec::new()),
             releases: Vec::new(),
         }
     }
@@ -67,7 +68,7 @@ impl Repository {
     }
 
     pub fn issues(mut self, issues: &[u32]) -> Repository {
-        self.issues = issues.to_vec();
+        self.issues = Some(issues.to_vec());
         self
     }
 
@@ -86,7 +87,9 @@ impl Repository {
             Some((reference, path)) => (reference, Some(path)),
             None => (expression, None),
         };
-        if !self.refs.iter().any(|r| r == reference) {
+        if let Some(refs) = &self.refs
+            && !refs.iter().any(|r| r == reference)
+        {
             return None;
         }
         match path {
@@ -145,7 +148,11 @@ impl World {
         }
         match self.repositories.get(&key) {
             Some(repository) => Some(repository.clone()),
-            None if self.everything_exists => Some(Repository::new(&format!("{owner}/{name}"))),
+            None if self.everything_exists => Some(Repository {
+                refs: None,
+                issues: None,
+                ..Repository::new(&format!("{owner}/{name}"))
+            }),
             None => None,
         }
     }
@@ -252,7 +259,11 @@ pub fn answer(world: &World, request: &str) -> (String, usize) {
             let Some(number) = variables.get(&format!("g{i}i{j}")).and_then(Value::as_u64) else {
                 break;
             };
-            if repository.issues.contains(&(number as u32)) {
+            let exists = match &repository.issues {
+                Some(issues) => issues.contains(&(number as u32)),
+                None => true,
+            };
+            if exists {
                 fields.insert(format!("i{j}"), json!({"__typename": "Issue"}));
             } else {
                 fields.insert(format!("i{j}"), Value::Null);
