@@ -695,3 +695,18 @@ fn stale_repo_runs_when_turned_on_with_its_max_age() {
         [("stale-1y".to_string(), 1), ("stale-1y".to_string(), 2)]
     );
 }
+
+/// An error of another type than NOT_FOUND for one repository (here FORBIDDEN, as cli/cli's
+/// `lookup.go` handles it for a partial answer) says nothing of the page: it is requested.
+#[test]
+fn an_error_other_than_not_found_leaves_the_repository_to_the_page() {
+    let api = Server::start("127.0.0.1", |_, _| {
+        let body = r#"{"data":{"g0":null,"u0":{"login":"sso-org"}},"errors":[{"type":"FORBIDDEN","path":["g0"],"locations":[{"line":1,"column":3}],"message":"Resource protected by organization SAML enforcement. You must grant your Personal Access token access to this organization."}]}"#;
+        json_reply(200, body, &rate_headers(4998, now_secs() + 3600))
+    });
+    let pages = Server::start("127.0.0.1", |_, _| Reply::status(200));
+    let url = "http://github.com/sso-org/tool";
+    let verdicts = settle(&[url], &with_api(&api), &token(Some(&pages)));
+    assert_eq!(verdicts[url], Settled::http(Verdict::Alive));
+    assert_eq!((api.hit_count(), pages.hit_count()), (1, 1));
+}
