@@ -710,3 +710,35 @@ fn an_error_other_than_not_found_leaves_the_repository_to_the_page() {
     assert_eq!(verdicts[url], Settled::http(Verdict::Alive));
     assert_eq!((api.hit_count(), pages.hit_count()), (1, 1));
 }
+
+#[test]
+fn the_api_endpoint_is_configured_with_graphql_appended() {
+    let parse = |text: &str| toml::from_str::<LinkConfig>(text);
+    let default = LinkConfig::default().api.github.join("graphql");
+    assert_eq!(default.as_str(), "https://api.github.com/graphql");
+    for (text, endpoint) in [
+        (
+            "api = { github = \"https://ghe.example.com/api\" }",
+            "https://ghe.example.com/api/graphql",
+        ),
+        (
+            "api = { github = \"http://127.0.0.1:8080/\" }",
+            "http://127.0.0.1:8080/graphql",
+        ),
+    ] {
+        let config = parse(text).expect(text);
+        assert_eq!(config.api.github.join("graphql").as_str(), endpoint);
+    }
+    for (text, says) in [
+        (
+            "api = { github = \"ftp://x.example\" }",
+            "not an http(s) URL",
+        ),
+        ("api = { github = \"https://x.example/?a=1\" }", "query"),
+        ("api = { github = \"not a url\" }", "not a URL"),
+        ("api = { gitlab = \"https://x.example\" }", "unknown field"),
+    ] {
+        let error = parse(text).expect_err(text).to_string();
+        assert!(error.contains(says), "{text}: {error}");
+    }
+}
