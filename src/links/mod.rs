@@ -328,7 +328,13 @@ fn settle(
     options: &CheckOptions,
 ) -> HashMap<String, Settled> {
     let deadline = tokio::time::Instant::now() + config.total_timeout.0;
-    let github = github::Client::new(config, options);
+    // The GitHub client only when there is a token and a link for it (so that a warning about
+    // the endpoint is not printed for a survey without GitHub links).
+    let wants_api = options.github_token.is_some()
+        && requests.values().any(|url| github::target(url).is_some());
+    let github = wants_api
+        .then(|| github::Client::new(config, options))
+        .flatten();
     let mut settled = HashMap::new();
     let mut for_api = Vec::new();
     let mut to_check = Vec::new();
