@@ -22,6 +22,8 @@ pub struct Finding {
     pub data: Option<serde_json::Value>,
     /// The URL the finding is about, for exceptions by URL pattern.
     pub url: Option<String>,
+    /// How a link finding's verdict was reached: `http`, `github-api`.
+    pub via: Option<&'static str>,
 }
 
 impl Finding {
@@ -35,7 +37,13 @@ impl Finding {
             fix: None,
             data: None,
             url: None,
+            via: None,
         }
+    }
+
+    pub fn via(mut self, via: &'static str) -> Finding {
+        self.via = Some(via);
+        self
     }
 
     pub fn url(mut self, url: impl Into<String>) -> Finding {

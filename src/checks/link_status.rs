@@ -11,7 +11,7 @@ use crate::document::{Document, Place};
 use crate::fields::columns::find_column;
 use crate::fields::defaults::key_columns;
 use crate::fields::text::plain_text;
-use crate::links::{Verdict, Verdicts, request_url};
+use crate::links::{Settled, Verdict, Verdicts, request_url};
 use serde::Deserialize;
 
 /// Which verdict a rule reports.
@@ -45,8 +45,8 @@ impl Kind for LinkStatus {
     }
 }
 
-/// The verdict for a link's URL.
-fn verdict_for<'v>(verdicts: &'v Verdicts, url: &str) -> Option<&'v Verdict> {
+/// The verdict for a link's URL (as [`crate::document::Document::url`] gives it).
+pub fn verdict_for<'v>(verdicts: &'v Verdicts, url: &str) -> Option<&'v Settled> {
     verdicts.get(&request_url(url)?)
 }
 
@@ -58,9 +58,10 @@ impl Check for LinkStatus {
         for link in &doc.links {
             for url in doc.meant_urls(link) {
                 let text = doc.url(link, url);
-                let Some(verdict) = verdict_for(verdicts, &text) else {
+                let Some(settled) = verdict_for(verdicts, &text) else {
                     continue;
                 };
+                let verdict = &settled.verdict;
                 let wanted = matches!(
                     (self.kind, verdict),
                     (VerdictKind::Dead, Verdict::Dead { .. })
@@ -88,16 +89,22 @@ impl Check for LinkStatus {
                     )
                     .label("not confirmed")
                     .help("check it by hand; if the site blocks checkers, add it to `links.exclude`"),
-                    (VerdictKind::Redirected, Verdict::Redirected { target, .. }) => Finding::new(
-                        url.span(),
-                        format!("link redirects permanently to `{target}`{place}"),
-                    )
-                    .label("moved")
-                    .help(format!("link `{target}` directly"))
-                    .fix(Fix::safe(vec![Edit {
-                        span: url.span(),
-                        replacement: target.clone(),
-                    }])),
+                    (VerdictKind::Redirected, Verdict::Redirected { target, .. }) => {
+                        let message = match settled.repo() {
+                            Some(repo) => format!(
+                                "repository was renamed or moved to `{}`{place}",
+                                repo.name_with_owner
+                            ),
+                            None => format!("link redirects permanently to `{target}`{place}"),
+                        };
+                        Finding::new(url.span(), message)
+                            .label("moved")
+                            .help(format!("link `{target}` directly"))
+                            .fix(Fix::safe(vec![Edit {
+                                span: url.span(),
+                                replacement: target.clone(),
+                            }]))
+                    }
                     (VerdictKind::Skipped, Verdict::Skipped { reason })
                         if verdict.skipped_unasked() =>
                     {
@@ -110,14 +117,14 @@ impl Check for LinkStatus {
                     }
                     _ => continue,
                 };
-                out.push(finding.url(text));
+                out.push(finding.url(text).via(settled.via.as_str()));
             }
         }
     }
 }
 
 /// `, in row `LLaMa`, column `参考资料``: where a link stands in its table.
-fn where_(doc: &Document<'_>, place: Place) -> String {
+pub(super) fn where_(doc: &Document<'_>, place: Place) -> String {
     let table = &doc.tables[place.table];
     let column = table
         .header

@@ -14,6 +14,7 @@ mod link_status;
 mod malformed_compute;
 mod malformed_quantity;
 mod malformed_url;
+mod repo_status;
 mod unresolved_reference;
 mod url_runs_into_text;
 
@@ -29,6 +30,7 @@ pub use link_status::{LinkStatus, LinkStatusSettings, VerdictKind};
 pub use malformed_compute::MalformedCompute;
 pub use malformed_quantity::MalformedQuantity;
 pub use malformed_url::MalformedUrl;
+pub use repo_status::{RepoCondition, RepoStatus, RepoStatusSettings};
 pub use unresolved_reference::{UnresolvedReference, UnresolvedReferenceSettings};
 pub use url_runs_into_text::UrlRunsIntoText;
 

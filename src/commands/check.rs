@@ -38,6 +38,7 @@ pub fn check(args: &CheckArgs) -> ExitStatus {
         use_cache: !args.no_cache,
         progress: args.format == Format::Human,
         github_token: CheckOptions::github_token_from_env(),
+        ..CheckOptions::default()
     };
     let (mut outcome, verdicts) = if args.offline {
         (lint_paths(&args.paths, &linter, keep_sources), None)
@@ -77,6 +78,13 @@ pub fn check(args: &CheckArgs) -> ExitStatus {
         }
     }
     print_report(args, &outcome, &linter);
+    // Without a token, one line at the end says what the GitHub API would have done.
+    if let Some(verdicts) = &verdicts
+        && options.github_token.is_none()
+        && let Some(hint) = links::github::hint(verdicts)
+    {
+        eprintln!("{hint}");
+    }
     exit_status(&outcome, args.deny_warnings)
 }
 

@@ -12,6 +12,9 @@ pub fn links(args: &LinksArgs) -> ExitStatus {
         column: usize,
         url: String,
         kind: LinkKind,
+        /// The API that settles this URL when its token is set (`github`).
+        #[serde(skip_serializing_if = "Option::is_none")]
+        api: Option<&'static str>,
     }
     let mut records = Vec::new();
     let errors = for_each_file(&args.paths, |path, source| {
@@ -19,12 +22,15 @@ pub fn links(args: &LinksArgs) -> ExitStatus {
         for link in &doc.links {
             for url in doc.meant_urls(link) {
                 let at = doc.lines.line_col(&source, url.span().start);
+                let text = doc.url(link, url);
+                let api = crate::links::request_url(&text).and_then(|r| crate::links::api_for(&r));
                 records.push(Record {
                     path: path.clone(),
                     line: at.line,
                     column: at.column,
-                    url: doc.url(link, url).into_owned(),
+                    url: text.into_owned(),
                     kind: link.kind,
+                    api,
                 });
             }
         }

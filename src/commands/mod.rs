@@ -10,7 +10,7 @@ use crate::cli::{Cli, Command};
 use crate::config::{self, ConfigError};
 use crate::engine::Linter;
 use crate::files;
-use crate::rules::{RuleLevel, RuleSet, RuleSpec};
+use crate::rules::{RuleSet, RuleSpec};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -84,7 +84,7 @@ fn load_setup(
         levels
             .get(&spec.name)
             .copied()
-            .unwrap_or(RuleLevel::Severity(spec.severity))
+            .unwrap_or_else(|| spec.default_level())
     });
     let linter = Linter {
         rules,

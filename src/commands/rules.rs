@@ -31,7 +31,7 @@ fn rules_table(specs: &[RuleSpec]) -> String {
             "{:<6} {:<name_width$} {:<7} {}\n",
             spec.code,
             spec.name,
-            spec.severity.as_str(),
+            spec.default_text(),
             spec.summary
         ));
     }
@@ -40,12 +40,19 @@ fn rules_table(specs: &[RuleSpec]) -> String {
 
 /// A rule's documentation as `explain` prints it.
 fn explain_text(spec: &RuleSpec) -> String {
+    let default = if spec.enabled {
+        spec.severity.to_string()
+    } else {
+        format!(
+            "off (turn it on with a severity, e.g. `{} = \"{}\"` under `[rules]`)",
+            spec.name, spec.severity
+        )
+    };
     let mut out = format!(
-        "# {} ({})\n\n{}.\n\nDefault severity: {}\n\n{}\n",
+        "# {} ({})\n\n{}.\n\nDefault severity: {default}\n\n{}\n",
         spec.name,
         spec.code,
         spec.summary,
-        spec.severity,
         spec.docs.trim()
     );
     let examples = |valid: bool| {

@@ -3,7 +3,7 @@
 //! Writes go to a temporary file in the same folder and are renamed into place, so a reader
 //! (another run, in parallel) sees the old file or the new one, never half of one.
 
-use super::Verdict;
+use super::{Facts, Verdict};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -27,6 +27,9 @@ struct Entry {
     /// only to a run with the same ones.
     #[serde(default)]
     policy: String,
+    /// What an API said besides the verdict (a repository's archived state…).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    facts: Option<Facts>,
 }
 
 /// The cache of one run: what was read at the start, plus what this run found.
@@ -70,22 +73,33 @@ impl Cache {
 
     /// The cached verdict for a normalized URL, if it is young enough.
     pub fn get(&self, url: &str) -> Option<Verdict> {
-        let entry = self.entries.get(url)?;
+        self.get_with_facts(url).map(|(verdict, _)| verdict)
+    }
+
+    /// The cached verdict for a key (a URL, or an API lookup), with the facts kept with it.
+    pub fn get_with_facts(&self, key: &str) -> Option<(Verdict, Option<Facts>)> {
+        let entry = self.entries.get(key)?;
         let usable = entry.policy == self.policy
             && is_fresh(entry.checked_at, now_secs(), self.max_age)
             && is_cacheable(&entry.verdict);
-        usable.then(|| entry.verdict.clone())
+        usable.then(|| (entry.verdict.clone(), entry.facts.clone()))
     }
 
     /// Records a verdict of this run; uncertain and skipped ones are not kept.
     pub fn insert(&mut self, url: &str, verdict: &Verdict) {
+        self.insert_with_facts(url, verdict, None);
+    }
+
+    /// [`Cache::insert`], with what an API said besides the verdict.
+    pub fn insert_with_facts(&mut self, key: &str, verdict: &Verdict, facts: Option<Facts>) {
         if is_cacheable(verdict) {
             let entry = Entry {
                 checked_at: now_secs(),
                 verdict: verdict.clone(),
                 policy: self.policy.clone(),
+                facts,
             };
-            self.entries.insert(url.to_string(), entry);
+            self.entries.insert(key.to_string(), entry);
             self.changed = true;
         }
     }

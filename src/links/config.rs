@@ -8,6 +8,7 @@ use serde::de::{self, Deserializer};
 use std::net::IpAddr;
 use std::path::PathBuf;
 use std::time::Duration;
+use url::Url;
 
 /// The `[links]` table of `survey-lint.toml`. Missing keys take the defaults documented per field.
 #[derive(Debug, Clone, Deserialize)]
@@ -43,6 +44,58 @@ pub struct LinkConfig {
     pub cache_dir: Option<PathBuf>,
     /// The `User-Agent` header. Default `survey-lint/<version>`.
     pub user_agent: String,
+    /// `[links.api]`: where the link APIs live.
+    pub api: ApiEndpoints,
+}
+
+/// `[links.api]`: the base URLs of the APIs that settle links of their hosts. Tests point them
+/// at loopback mocks; GitHub Enterprise users set their own.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ApiEndpoints {
+    /// GitHub's API root; GraphQL is `{github}/graphql`. Default `https://api.github.com`.
+    pub github: ApiUrl,
+}
+
+impl Default for ApiEndpoints {
+    fn default() -> Self {
+        ApiEndpoints {
+            github: ApiUrl(Url::parse("https://api.github.com").expect("a valid URL")),
+        }
+    }
+}
+
+/// An API's base URL: http(s), without a query or a fragment.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApiUrl(pub Url);
+
+impl ApiUrl {
+    /// The base URL with `path` appended (`https://api.github.com` + `graphql`).
+    pub fn join(&self, path: &str) -> Url {
+        let mut url = self.0.clone();
+        let base = url.path().trim_end_matches('/').to_string();
+        url.set_path(&format!("{base}/{path}"));
+        url
+    }
+}
+
+impl<'de> Deserialize<'de> for ApiUrl {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(d)?;
+        let url = Url::parse(text.trim())
+            .map_err(|e| de::Error::custom(format!("`{text}` is not a URL: {e}")))?;
+        if !matches!(url.scheme(), "http" | "https") || url.host().is_none() {
+            return Err(de::Error::custom(format!(
+                "`{text}` is not an http(s) URL such as \"https://api.github.com\""
+            )));
+        }
+        if url.query().is_some() || url.fragment().is_some() {
+            return Err(de::Error::custom(format!(
+                "`{text}` must not have a query or a fragment"
+            )));
+        }
+        Ok(ApiUrl(url))
+    }
 }
 
 impl Default for LinkConfig {
@@ -64,6 +117,7 @@ impl Default for LinkConfig {
             cache_max_age: ConfigDuration(Duration::from_secs(24 * 3600)),
             cache_dir: None,
             user_agent: concat!("survey-lint/", env!("CARGO_PKG_VERSION")).to_string(),
+            api: ApiEndpoints::default(),
         }
     }
 }
@@ -224,7 +278,7 @@ impl<'de> Deserialize<'de> for Pattern {
 }
 
 /// A duration written as seconds (`30`, `0.5`) or with a unit: `"500ms"`, `"10s"`, `"5m"`,
-/// `"2h"`, `"1d"`.
+/// `"2h"`, `"1d"`, `"2w"`, `"2y"` (a year is 365 days).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ConfigDuration(pub Duration);
 
@@ -245,6 +299,8 @@ impl std::str::FromStr for ConfigDuration {
             "m" => 60.0,
             "h" => 3600.0,
             "d" => 86400.0,
+            "w" => 7.0 * 86400.0,
+            "y" => 365.0 * 86400.0,
             _ => return Err(bad()),
         };
         seconds(number * scale).ok_or_else(bad)

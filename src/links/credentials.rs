@@ -1,78 +1,100 @@
-//! Which credentials go with which request. A token belongs to one service; a link in a survey
-//! can point anywhere, and a redirect can leave the service, so the decision is made afresh
-//! for every hop from that hop's URL alone.
+//! Which requests carry a token. A token belongs to one service's API; a link in a survey can
+//! point anywhere, so page requests (github.com pages included) never carry one, and an API
+//! request carries it only to the endpoint the config names, over HTTPS — or over plain HTTP
+//! to an address that `links.allow_private` allows, which is how a loopback mock is reached in
+//! tests. API clients follow no redirect, so the token never crosses one.
 
+use super::config::AllowPrivate;
+use super::policy::non_public;
 use reqwest::header::HeaderValue;
-use url::Url;
+use std::net::IpAddr;
+use url::{Host, Url};
 
-/// Hosts that accept a `GITHUB_TOKEN`. Exact names: `github.com.evil.example` or
-/// `gist.github.com` do not match.
-const GITHUB_HOSTS: [&str; 3] = ["github.com", "api.github.com", "raw.githubusercontent.com"];
-
-/// The `Authorization` header for `url`, when `github_token` is set and `url` is an https URL
-/// on the default port of a GitHub host; `None` everywhere else.
-pub fn credentials_for(url: &Url, github_token: Option<&str>) -> Option<HeaderValue> {
-    let token = github_token?.trim();
-    let on_github = url.scheme() == "https"
-        && url.port().is_none()
-        && url.username().is_empty()
-        && url.password().is_none()
-        && url
-            .host_str()
-            .is_some_and(|host| GITHUB_HOSTS.contains(&host));
-    if !on_github || token.is_empty() {
-        return None;
+/// The `Authorization` header for a request to the API endpoint `endpoint`, or why the token
+/// is withheld.
+pub fn credentials_for(
+    endpoint: &Url,
+    allow: &AllowPrivate,
+    token: Option<&str>,
+) -> Result<HeaderValue, String> {
+    let token = token.map(str::trim).unwrap_or_default();
+    if token.is_empty() {
+        return Err("no token".to_string());
     }
-    let mut value = HeaderValue::from_str(&format!("Bearer {token}")).ok()?;
+    if !endpoint.username().is_empty() || endpoint.password().is_some() {
+        return Err(format!("{endpoint} carries credentials of its own"));
+    }
+    match endpoint.scheme() {
+        "https" => {}
+        "http" => {
+            // Plain HTTP only to an address the user allowed as private: a loopback mock or a
+            // server on the user's own network, never a name that a resolver could change.
+            let ip = match endpoint.host() {
+                Some(Host::Ipv4(ip)) => IpAddr::V4(ip),
+                Some(Host::Ipv6(ip)) => IpAddr::V6(ip),
+                _ => return Err(format!("{endpoint} is plain HTTP")),
+            };
+            if non_public(ip).is_none() || !allow.allows(ip) {
+                return Err(format!(
+                    "{endpoint} is plain HTTP to an address links.allow_private does not allow"
+                ));
+            }
+        }
+        other => return Err(format!("{endpoint} is not HTTPS ({other}:)")),
+    }
+    let mut value = HeaderValue::from_str(&format!("Bearer {token}"))
+        .map_err(|_| "the token is not a valid header value".to_string())?;
     value.set_sensitive(true);
-    Some(value)
+    Ok(value)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn header(url: &str) -> Option<HeaderValue> {
-        credentials_for(&Url::parse(url).expect("test url"), Some("t0ken"))
+    fn header(endpoint: &str, allow: &AllowPrivate) -> Result<HeaderValue, String> {
+        credentials_for(
+            &Url::parse(endpoint).expect("test url"),
+            allow,
+            Some("t0ken"),
+        )
     }
 
     #[test]
-    fn sent_to_github_hosts_over_https() {
+    fn sent_to_the_endpoint_over_https() {
         for url in [
-            "https://github.com/lm-sys/FastChat",
-            "https://api.github.com/repos/a/b",
-            "https://raw.githubusercontent.com/a/b/main/README.md",
-            "https://GitHub.com/a",
-            "https://github.com:443/a",
+            "https://api.github.com/graphql",
+            "https://github.example.com/api/graphql",
         ] {
-            let value = header(url).unwrap_or_else(|| panic!("{url} should get the token"));
+            let value = header(url, &AllowPrivate::default()).expect(url);
             assert_eq!(value.to_str().ok(), Some("Bearer t0ken"));
             assert!(value.is_sensitive());
         }
     }
 
     #[test]
-    fn withheld_everywhere_else() {
-        for url in [
-            "http://github.com/a",
-            "https://github.com:8443/a",
-            "https://gist.github.com/a",
-            "https://github.com.evil.example/a",
-            "https://evilgithub.com/a",
-            "https://example.com/github.com",
-            "https://user@github.com/a",
-            "https://127.0.0.1/a",
-            "https://huggingface.co/a",
+    fn plain_http_only_to_an_allowed_private_address() {
+        let loopback = AllowPrivate::List(vec!["127.0.0.1".parse().expect("address")]);
+        assert!(header("http://127.0.0.1:8080/graphql", &loopback).is_ok());
+        for (url, allow) in [
+            ("http://127.0.0.1:8080/graphql", &AllowPrivate::default()),
+            ("http://127.0.0.2:8080/graphql", &loopback),
+            ("http://localhost:8080/graphql", &AllowPrivate::All(true)),
+            ("http://api.github.com/graphql", &AllowPrivate::All(true)),
+            ("http://8.8.8.8/graphql", &AllowPrivate::All(true)),
+            ("ftp://api.github.com/graphql", &AllowPrivate::All(true)),
+            ("https://user:pw@api.github.com/graphql", &loopback),
         ] {
-            assert_eq!(header(url), None, "{url} must not get the token");
+            assert!(header(url, allow).is_err(), "{url} must not get the token");
         }
     }
 
     #[test]
     fn nothing_without_a_usable_token() {
-        let url = Url::parse("https://github.com/a").expect("test url");
-        assert_eq!(credentials_for(&url, None), None);
-        assert_eq!(credentials_for(&url, Some("  ")), None);
-        assert_eq!(credentials_for(&url, Some("bad\ntoken")), None);
+        let url = Url::parse("https://api.github.com/graphql").expect("test url");
+        let allow = AllowPrivate::default();
+        assert!(credentials_for(&url, &allow, None).is_err());
+        assert!(credentials_for(&url, &allow, Some("  ")).is_err());
+        assert!(credentials_for(&url, &allow, Some("bad\ntoken")).is_err());
     }
 }

@@ -6,10 +6,14 @@
 //! at every hop. Modules: [`config`] the `[links]` table, `policy` which addresses may be
 //! requested, `credentials` which hosts get a token, `probe` one request and what its answer
 //! means, `walk` one URL from first hop to verdict with retries, `cache` the verdicts on disk.
+//! Hosts with an API are settled through it instead: `api` is what every link API shares
+//! (batches, limits, faults), `github` settles GitHub repository links through GraphQL.
 
+mod api;
 mod cache;
 pub mod config;
 mod credentials;
+pub mod github;
 mod policy;
 mod probe;
 mod walk;
@@ -29,10 +33,16 @@ pub struct CheckOptions {
     pub use_cache: bool,
     /// Draw a progress bar on stderr; it is drawn only when stderr is also a terminal.
     pub progress: bool,
-    /// A token sent as `Authorization: Bearer` to GitHub hosts only (see [`credentials_for`]).
-    /// The library never reads the environment: the binary fills this from `GITHUB_TOKEN`
-    /// (see [`CheckOptions::github_token_from_env`]), and tests pass their own.
+    /// A token for the GitHub API: sent as `Authorization: Bearer` to the configured GraphQL
+    /// endpoint only (see [`credentials_for`]), never to github.com pages. With it, GitHub
+    /// repository links are settled through the API. The library never reads the environment:
+    /// the binary fills this from `GITHUB_TOKEN` (see [`CheckOptions::github_token_from_env`]),
+    /// and tests pass their own.
     pub github_token: Option<String>,
+    /// Host names resolved to these addresses instead of through DNS, like curl's `--resolve`
+    /// (tests; local mirrors). The address policy still applies: an address it refuses is not
+    /// used. Set by the library's caller only, never by a config or a document.
+    pub resolve: Vec<(String, std::net::SocketAddr)>,
 }
 
 impl Default for CheckOptions {
@@ -41,6 +51,7 @@ impl Default for CheckOptions {
             use_cache: true,
             progress: false,
             github_token: None,
+            resolve: Vec::new(),
         }
     }
 }
@@ -55,6 +66,7 @@ impl std::fmt::Debug for CheckOptions {
                 "github_token",
                 &self.github_token.as_ref().map(|_| "<redacted>"),
             )
+            .field("resolve", &self.resolve)
             .finish()
     }
 }
@@ -85,8 +97,112 @@ pub enum Verdict {
     Skipped { reason: String },
 }
 
-/// Link verdicts by the URL as requested.
-pub type Verdicts = HashMap<String, Verdict>;
+/// How a verdict was reached: by requesting the page, or by asking a host's API.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Via {
+    #[default]
+    Http,
+    GithubApi,
+}
+
+impl Via {
+    /// As JSON output writes it: `http`, `github-api`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Via::Http => "http",
+            Via::GithubApi => "github-api",
+        }
+    }
+}
+
+/// What an API said about a link besides its verdict, for the rules that read it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Facts {
+    /// The GitHub repository the link points into.
+    GithubRepo(RepoFacts),
+}
+
+/// A GitHub repository as the API describes it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct RepoFacts {
+    /// `owner/name` as GitHub spells it now (renames followed).
+    pub name_with_owner: String,
+    pub archived: bool,
+    /// When it was archived (RFC 3339), if it is.
+    pub archived_at: Option<String>,
+    /// The commit date of the default branch's head (RFC 3339); `None` for an empty one.
+    pub last_commit: Option<String>,
+}
+
+/// The verdict for one URL, how it was reached, and what the API added.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(from = "SettledForm")]
+pub struct Settled {
+    pub verdict: Verdict,
+    pub via: Via,
+    pub facts: Option<Facts>,
+}
+
+impl Settled {
+    /// A verdict reached over HTTP.
+    pub fn http(verdict: Verdict) -> Settled {
+        Settled {
+            verdict,
+            via: Via::Http,
+            facts: None,
+        }
+    }
+
+    /// The GitHub repository the API found for this link, if it did.
+    pub fn repo(&self) -> Option<&RepoFacts> {
+        match &self.facts {
+            Some(Facts::GithubRepo(repo)) => Some(repo),
+            None => None,
+        }
+    }
+}
+
+/// A settled URL as written by hand (test fixtures): a bare verdict is one reached over HTTP.
+#[derive(serde::Deserialize)]
+#[serde(untagged)]
+enum SettledForm {
+    Full {
+        verdict: Verdict,
+        #[serde(default)]
+        via: Via,
+        #[serde(default)]
+        facts: Option<Facts>,
+    },
+    Bare(Verdict),
+}
+
+impl From<SettledForm> for Settled {
+    fn from(form: SettledForm) -> Settled {
+        match form {
+            SettledForm::Full {
+                verdict,
+                via,
+                facts,
+            } => Settled {
+                verdict,
+                via,
+                facts,
+            },
+            SettledForm::Bare(verdict) => Settled::http(verdict),
+        }
+    }
+}
+
+/// What the link checker found, by the URL as given.
+pub type Verdicts = HashMap<String, Settled>;
+
+/// Which API settles a URL (when its token is set), e.g. `github`; `None` for a page request.
+pub fn api_for(url: &str) -> Option<&'static str> {
+    let url = Url::parse(url.trim()).ok()?;
+    github::target(&url).map(|_| "github")
+}
 
 /// The URL to request for a link's URL (as [`crate::document::Document::url`] gives it): an
 /// http(s) URL, percent-encoded as GitHub's `href` is (a backslash stays `%5C`, where URL
@@ -135,22 +251,32 @@ impl Verdict {
 /// Checks every URL once (normalized: fragment dropped for the request; the map is keyed by
 /// the URL exactly as given). Never panics and never fails: a network that cannot be reached
 /// makes the links `Unreachable`. Safe to call from inside a tokio runtime (the check then runs
-/// on a thread of its own).
-pub fn check_urls(urls: &[String], config: &LinkConfig, options: &CheckOptions) -> Verdicts {
+/// on a thread of its own). [`check_links`] also says how each verdict was reached.
+pub fn check_urls(
+    urls: &[String],
+    config: &LinkConfig,
+    options: &CheckOptions,
+) -> HashMap<String, Verdict> {
+    let settled = check_links(urls, config, options);
+    settled.into_iter().map(|(k, s)| (k, s.verdict)).collect()
+}
+
+/// [`check_urls`], with how each verdict was reached and what an API added.
+pub fn check_links(urls: &[String], config: &LinkConfig, options: &CheckOptions) -> Verdicts {
     // Parsing the URLs and reading the cache are independent: side by side.
     let (prepared, cache) =
         rayon::join(|| prepare_all(urls, config), || open_cache(config, options));
     verdicts_for(prepared, cache, config, options)
 }
 
-/// [`check_urls`] with the cache opened beforehand by [`open_cache`], so that a caller can read
-/// it while it parses the documents.
+/// [`check_links`] with the cache opened beforehand by [`open_cache`], so that a caller can
+/// read it while it parses the documents.
 pub fn check_urls_with_cache(
     urls: &[String],
     config: &LinkConfig,
     options: &CheckOptions,
     cache: Option<Cache>,
-) -> HashMap<String, Verdict> {
+) -> Verdicts {
     verdicts_for(prepare_all(urls, config), cache, config, options)
 }
 
@@ -169,7 +295,7 @@ fn verdicts_for(
     cache: Option<Cache>,
     config: &LinkConfig,
     options: &CheckOptions,
-) -> HashMap<String, Verdict> {
+) -> Verdicts {
     let requests: HashMap<String, Url> = prepared
         .iter()
         .filter_map(|(_, url)| url.as_ref().ok())
@@ -179,14 +305,17 @@ fn verdicts_for(
     prepared
         .into_iter()
         .map(|(given, prepared)| {
-            let verdict = match prepared {
+            let settled = match prepared {
                 Ok((url, fragment)) => match settled.get(url.as_str()) {
-                    Some(verdict) => with_fragment(verdict.clone(), fragment),
-                    None => unreachable("the link check stopped before this URL"),
+                    Some(settled) => Settled {
+                        verdict: with_fragment(settled.verdict.clone(), fragment),
+                        ..settled.clone()
+                    },
+                    None => Settled::http(unreachable("the link check stopped before this URL")),
                 },
-                Err(verdict) => verdict,
+                Err(verdict) => Settled::http(verdict),
             };
-            (given.clone(), verdict)
+            (given.clone(), settled)
         })
         .collect()
 }
@@ -199,33 +328,108 @@ pub fn open_cache(config: &LinkConfig, options: &CheckOptions) -> Option<Cache> 
         .then(|| cache::Cache::open(&dir, config.cache_max_age.0, config.verdict_policy()))
 }
 
-/// Verdicts for normalized URLs: from the cache when fresh, from the network otherwise.
+/// Verdicts for normalized URLs: from the cache when fresh, from a host's API when it has
+/// one (and its token is set), from the network otherwise. The API and the page requests run
+/// side by side, under one time budget; what the API cannot settle is requested after it.
 fn settle(
     requests: HashMap<String, Url>,
     mut cache: Option<Cache>,
     config: &LinkConfig,
     options: &CheckOptions,
-) -> HashMap<String, Verdict> {
+) -> HashMap<String, Settled> {
+    let deadline = tokio::time::Instant::now() + config.total_timeout.0;
+    // The GitHub client only when there is a token and a link for it (so that a warning about
+    // the endpoint is not printed for a survey without GitHub links).
+    let wants_api = options.github_token.is_some()
+        && requests.values().any(|url| github::target(url).is_some());
+    let github = wants_api
+        .then(|| github::Client::new(config, options))
+        .flatten();
     let mut settled = HashMap::new();
+    let mut for_api = Vec::new();
     let mut to_check = Vec::new();
     for (key, url) in requests {
-        match cache.as_ref().and_then(|c| c.get(&key)) {
-            Some(verdict) => {
-                settled.insert(key, verdict);
-            }
-            None => to_check.push(url),
+        if let Some(target) = github.as_ref().and_then(|_| github::target(&url)) {
+            for_api.push((key, url, target));
+        } else if let Some(verdict) = cache.as_ref().and_then(|c| c.get(&key)) {
+            settled.insert(key, Settled::http(verdict));
+        } else {
+            to_check.push(url);
         }
     }
-    for (key, verdict) in walk::check_all(to_check, config, options) {
+    let github::Plan { groups, pending } = match &github {
+        Some(client) => client.plan(for_api, cache.as_ref()),
+        None => github::Plan::empty(),
+    };
+    let progress = walk::Progress::new(options.progress);
+    let run = async {
+        let api_run = async {
+            match &github {
+                Some(client) if !groups.is_empty() => {
+                    Some(client.ask(groups, deadline, &progress).await)
+                }
+                _ => None,
+            }
+        };
+        tokio::join!(
+            api_run,
+            walk::check_on_runtime(to_check, config, options, deadline, &progress)
+        )
+    };
+    let Some((asked, checked)) = run_async(run) else {
+        return settled;
+    };
+    let concluded = github::conclude(pending, asked, cache.as_mut());
+    settled.extend(concluded.settled);
+    let mut fallback = Vec::new();
+    for (key, url) in concluded.fallback {
+        match cache.as_ref().and_then(|c| c.get(&key)) {
+            Some(verdict) => {
+                settled.insert(key, Settled::http(verdict));
+            }
+            None => fallback.push(url),
+        }
+    }
+    let rechecked = if fallback.is_empty() {
+        HashMap::new()
+    } else {
+        let rest = walk::check_on_runtime(fallback, config, options, deadline, &progress);
+        run_async(rest).unwrap_or_default()
+    };
+    for (key, verdict) in checked.into_iter().chain(rechecked) {
         if let Some(cache) = cache.as_mut() {
             cache.insert(&key, &verdict);
         }
-        settled.insert(key, verdict);
+        settled.insert(key, Settled::http(verdict));
     }
     if let Some(Err(reason)) = cache.map(cache::Cache::save) {
         eprintln!("warning: cannot write link cache: {reason}");
     }
     settled
+}
+
+/// Runs `work` on a tokio runtime of our own; `None` (with a warning) when none can be
+/// started. A runtime cannot be started on a thread that already runs one: a thread of our
+/// own is used then.
+fn run_async<F: std::future::Future + Send>(work: F) -> Option<F::Output>
+where
+    F::Output: Send,
+{
+    let run = || match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => Some(runtime.block_on(work)),
+        Err(e) => {
+            eprintln!("warning: cannot start the link checker: {e}");
+            None
+        }
+    };
+    if tokio::runtime::Handle::try_current().is_ok() {
+        std::thread::scope(|scope| scope.spawn(run).join().ok().flatten())
+    } else {
+        run()
+    }
 }
 
 /// The URL to request for a link as written (without its fragment), and the fragment; or the

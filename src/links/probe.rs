@@ -4,9 +4,8 @@
 
 use super::Verdict;
 use super::config::{AllowPrivate, LinkConfig};
-use super::credentials::credentials_for;
 use super::policy::{Blocked, LookupFailed, NO_SUCH_HOST};
-use reqwest::header::{ACCEPT_ENCODING, AUTHORIZATION, HeaderMap, LOCATION, RETRY_AFTER};
+use reqwest::header::{ACCEPT_ENCODING, HeaderMap, LOCATION, RETRY_AFTER};
 use reqwest::{Client, Method, StatusCode};
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -20,6 +19,14 @@ use url::Url;
 /// a link to a 500 MB file costs nothing. The connection is dropped after it.
 const BODY_PREFIX_LIMIT: usize = 64 * 1024;
 
+/// Page requests in flight at once to github.com: it answers bursts with 429 (its API settles
+/// repository links in batches instead, when a token is set).
+pub const GITHUB_PAGES: usize = 2;
+
+fn is_github_pages(host: &str) -> bool {
+    host.eq_ignore_ascii_case("github.com") || host.eq_ignore_ascii_case("www.github.com")
+}
+
 /// What all checks of one run share.
 pub struct Shared {
     pub client: Client,
@@ -27,7 +34,6 @@ pub struct Shared {
     pub resolved_public: Arc<AtomicBool>,
     pub config: LinkConfig,
     pub allow: Arc<AllowPrivate>,
-    pub github_token: Option<String>,
     pub global: Semaphore,
     pub hosts: Mutex<HashMap<String, Arc<HostState>>>,
     pub deadline: Instant,
@@ -95,7 +101,10 @@ impl Shared {
             Ok(hosts) => hosts,
             Err(poisoned) => poisoned.into_inner(),
         };
-        let max_per_host = self.config.max_per_host;
+        let max_per_host = match url.host_str() {
+            Some(host) if is_github_pages(host) => self.config.max_per_host.min(GITHUB_PAGES),
+            _ => self.config.max_per_host,
+        };
         Arc::clone(
             hosts
                 .entry(key)
@@ -183,15 +192,13 @@ async fn send(
         .map_err(Failure::HostPaused)?;
     let _run_permit = shared.global.acquire().await.ok();
     let is_get = method == Method::GET;
-    let mut request = shared
+    // Page requests carry no credentials, to any host (see `credentials`).
+    let request = shared
         .client
         .request(method, url.clone())
         .timeout(shared.config.request_timeout.0)
         // The body is not read (or barely): nothing to gain from compression.
         .header(ACCEPT_ENCODING, "identity");
-    if let Some(token) = credentials_for(url, shared.github_token.as_deref()) {
-        request = request.header(AUTHORIZATION, token);
-    }
     let mut response = request.send().await.map_err(Failure::Http)?;
     let status = response.status();
     let headers = std::mem::take(response.headers_mut());

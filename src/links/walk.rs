@@ -3,12 +3,13 @@
 //! A task waiting to retry sleeps holding no permit, so other URLs and hosts go on.
 
 use super::config::LinkConfig;
-use super::policy::{NO_SUCH_HOST, PolicyResolver, check_host};
+use super::policy::{NO_SUCH_HOST, PolicyResolver, check_host, check_ip};
 use super::probe::{Hop, Shared};
 use super::{CheckOptions, Verdict, unreachable};
-use indicatif::{ProgressBar, ProgressStyle};
+use indicatif::{MultiProgress, ProgressBar, ProgressStyle};
 use std::collections::HashMap;
 use std::io::IsTerminal;
+use std::net::SocketAddr;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -20,40 +21,19 @@ use url::Url;
 /// The longest wait between two tries of one URL, whatever the backoff says.
 const MAX_BACKOFF: Duration = Duration::from_secs(60);
 
-/// Checks `urls` (already unique and without fragments); the map is keyed by `Url::as_str`.
-/// URLs missing from the answer (the runtime could not even start) are left to the caller.
-pub fn check_all(
+/// Checks `urls` (already unique and without fragments) by the run's `deadline`; the map is
+/// keyed by `Url::as_str`.
+pub async fn check_on_runtime(
     urls: Vec<Url>,
     config: &LinkConfig,
     options: &CheckOptions,
+    deadline: Instant,
+    progress: &Progress,
 ) -> HashMap<String, Verdict> {
     if urls.is_empty() {
         return HashMap::new();
     }
-    let work = || match tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-    {
-        Ok(runtime) => runtime.block_on(check_on_runtime(urls, config, options)),
-        Err(e) => {
-            eprintln!("warning: cannot start the link checker: {e}");
-            HashMap::new()
-        }
-    };
-    // A runtime cannot be started on a thread that already runs one: use a thread of our own.
-    if tokio::runtime::Handle::try_current().is_ok() {
-        std::thread::scope(|scope| scope.spawn(work).join().unwrap_or_default())
-    } else {
-        work()
-    }
-}
-
-async fn check_on_runtime(
-    urls: Vec<Url>,
-    config: &LinkConfig,
-    options: &CheckOptions,
-) -> HashMap<String, Verdict> {
-    let shared = match shared_state(config, options) {
+    let shared = match shared_state(config, &options.resolve, deadline) {
         Ok(shared) => Arc::new(shared),
         Err(e) => {
             let reason = format!("cannot set up the HTTP client: {e}");
@@ -63,7 +43,10 @@ async fn check_on_runtime(
                 .collect();
         }
     };
-    let bar = progress_bar(urls.len(), options.progress);
+    let bar = progress.bar(
+        urls.len(),
+        "checking links {bar:30} {pos}/{len} ({per_sec}, {eta})",
+    );
     let mut tasks = JoinSet::new();
     for url in urls {
         let shared = Arc::clone(&shared);
@@ -86,6 +69,28 @@ async fn check_on_runtime(
     verdicts
 }
 
+/// The progress bars of one run on stderr (page requests, API batches), drawn only when asked
+/// for and stderr is a terminal.
+pub struct Progress(Option<MultiProgress>);
+
+impl Progress {
+    pub fn new(wanted: bool) -> Progress {
+        Progress((wanted && std::io::stderr().is_terminal()).then(MultiProgress::new))
+    }
+
+    /// A bar of `total` steps, drawn with `template`.
+    pub fn bar(&self, total: usize, template: &str) -> ProgressBar {
+        let Some(multi) = &self.0 else {
+            return ProgressBar::hidden();
+        };
+        let bar = multi.add(ProgressBar::new(total as u64));
+        if let Ok(style) = ProgressStyle::with_template(template) {
+            bar.set_style(style);
+        }
+        bar
+    }
+}
+
 /// When no name of the run resolved to a public address, "no such host" cannot be told from
 /// "no DNS at all" (an offline machine, a sandbox that answers every name with EAI_NONAME):
 /// such links are unknown, not dead. A run with one link, to a host that really is gone,
@@ -102,11 +107,21 @@ fn doubt_missing_hosts(verdicts: &mut HashMap<String, Verdict>) {
     }
 }
 
-fn shared_state(config: &LinkConfig, options: &CheckOptions) -> reqwest::Result<Shared> {
+fn shared_state(
+    config: &LinkConfig,
+    resolve: &[(String, SocketAddr)],
+    deadline: Instant,
+) -> reqwest::Result<Shared> {
     let allow = Arc::new(config.allow_private.clone());
     let resolved_public = Arc::new(AtomicBool::new(false));
     let request_timeout = config.request_timeout.0;
-    let client = reqwest::Client::builder()
+    let mut builder = reqwest::Client::builder();
+    for (host, addr) in resolve {
+        if check_ip(addr.ip(), &allow).is_ok() {
+            builder = builder.resolve(host, *addr);
+        }
+    }
+    let client = builder
         .redirect(reqwest::redirect::Policy::none())
         // A proxy would resolve names itself, out of reach of the address policy.
         .no_proxy()
@@ -123,24 +138,10 @@ fn shared_state(config: &LinkConfig, options: &CheckOptions) -> reqwest::Result<
         resolved_public,
         config: config.clone(),
         allow,
-        github_token: options.github_token.clone(),
         global: Semaphore::new(config.max_concurrency.max(1)),
         hosts: Mutex::new(HashMap::new()),
-        deadline: Instant::now() + config.total_timeout.0,
+        deadline,
     })
-}
-
-fn progress_bar(total: usize, wanted: bool) -> ProgressBar {
-    if !(wanted && std::io::stderr().is_terminal()) {
-        return ProgressBar::hidden();
-    }
-    let bar = ProgressBar::new(total as u64);
-    if let Ok(style) =
-        ProgressStyle::with_template("checking links {bar:30} {pos}/{len} ({per_sec}, {eta})")
-    {
-        bar.set_style(style);
-    }
-    bar
 }
 
 /// One URL to its verdict, within the run's time budget.

@@ -51,6 +51,9 @@ struct JsonDiagnostic<'a> {
     /// The URL a link finding is about.
     #[serde(skip_serializing_if = "Option::is_none")]
     url: Option<&'a str>,
+    /// How a link finding was settled: `http`, `github-api`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    via: Option<&'static str>,
 }
 
 #[derive(Serialize)]
@@ -152,5 +155,6 @@ fn diagnostic<'a>(file: &'a FileReport, d: &'a Diagnostic) -> JsonDiagnostic<'a>
         }),
         data: f.data.as_ref(),
         url: f.url.as_deref(),
+        via: f.via,
     }
 }

@@ -65,9 +65,9 @@ impl RuleSet {
         RuleSet { rules }
     }
 
-    /// The built-in rules at their default severities.
+    /// The built-in rules at their default levels (rules off by default left out).
     pub fn builtin() -> RuleSet {
-        RuleSet::new(builtin_specs(), |spec| RuleLevel::Severity(spec.severity))
+        RuleSet::new(builtin_specs(), RuleSpec::default_level)
     }
 }
 

@@ -68,6 +68,8 @@ check_kinds! {
     UnresolvedReference("unresolved-reference") => checks::UnresolvedReference,
     // What the link checker found: runs only when links are checked (not `--offline`).
     LinkStatus("link-status") => checks::LinkStatus,
+    // What a host's API said of a link's repository: also only when links are checked.
+    RepoStatus("repo-status") => checks::RepoStatus,
     MalformedCompute("malformed-compute") => checks::MalformedCompute,
     MalformedQuantity("malformed-quantity") => checks::MalformedQuantity,
 }
@@ -80,6 +82,9 @@ pub struct Head {
     pub name: String,
     pub summary: String,
     pub severity: Severity,
+    /// Whether the rule runs unless the config turns it off; `false` for a rule that only
+    /// some users want, which the config turns on with a severity.
+    pub enabled: bool,
     pub docs: String,
     #[serde(default)]
     pub examples: Vec<Example>,
@@ -93,6 +98,8 @@ struct RuleFile<S> {
     name: String,
     summary: String,
     severity: Severity,
+    #[serde(default = "on")]
+    enabled: bool,
     docs: String,
     check: KindAnd<S>,
     #[serde(default)]
@@ -107,10 +114,15 @@ pub fn parse_as<S: DeserializeOwned>(text: &str) -> Result<(S, Head), toml::de::
         name: file.name,
         summary: file.summary,
         severity: file.severity,
+        enabled: file.enabled,
         docs: file.docs,
         examples: file.examples,
     };
     Ok((file.check.0, head))
+}
+
+fn on() -> bool {
+    true
 }
 
 /// A `[check]` table read as the settings `S`, its `kind` key passed over (it was read first

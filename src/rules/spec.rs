@@ -9,12 +9,32 @@ pub struct RuleSpec {
     pub name: String,
     pub summary: String,
     pub severity: Severity,
+    /// Whether the rule runs when the config says nothing of it (`enabled = false` in the rule
+    /// file: off until the config gives it a severity).
+    pub enabled: bool,
     pub docs: String,
     pub check: CheckSpec,
     pub examples: Vec<Example>,
 }
 
 impl RuleSpec {
+    /// The level of the rule when the config says nothing of it.
+    pub fn default_level(&self) -> RuleLevel {
+        if self.enabled {
+            RuleLevel::Severity(self.severity)
+        } else {
+            RuleLevel::Off
+        }
+    }
+
+    /// The default level as `rules` and `explain` print it: `error`, `warning`, `info`, `off`.
+    pub fn default_text(&self) -> &'static str {
+        if self.enabled {
+            self.severity.as_str()
+        } else {
+            "off"
+        }
+    }
     /// Parses a rule file: its check's `kind` first, then the whole file with that kind's
     /// settings type, so that an error in a setting is reported where it stands.
     pub fn parse(text: &str) -> Result<RuleSpec, toml::de::Error> {
@@ -61,6 +81,7 @@ fn build(check: CheckSpec, head: super::registry::Head) -> RuleSpec {
         name: head.name,
         summary: head.summary,
         severity: head.severity,
+        enabled: head.enabled,
         docs: head.docs,
         check,
         examples: head.examples,

@@ -1,5 +1,7 @@
 //! Link checker tests: servers on 127.0.0.1, never the internet.
 
+mod github;
+pub mod graphql;
 pub mod server;
 
 use server::{Body, Reply, Server};

@@ -36,7 +36,10 @@ fn every_builtin_rule_file_parses_and_names_are_unique() {
         assert!(spec.code.starts_with("SL"), "{}", spec.code);
         assert!(!spec.docs.trim().is_empty(), "{} has no docs", spec.name);
         // Link verdicts need a network: the link tests prove them against local servers.
-        let needs_network = matches!(spec.check, CheckSpec::LinkStatus(_));
+        let needs_network = matches!(
+            spec.check,
+            CheckSpec::LinkStatus(_) | CheckSpec::RepoStatus(_)
+        );
         assert!(
             needs_network || spec.examples.iter().any(|e| e.invalid.is_some()),
             "{} has no invalid example",

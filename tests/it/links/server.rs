@@ -16,6 +16,8 @@ pub struct Hit {
     pub path: String,
     /// Header names in lowercase.
     pub headers: Vec<(String, String)>,
+    /// The body, as far as `content-length` says (lossy UTF-8).
+    pub body: String,
     pub at: Instant,
 }
 
@@ -205,27 +207,45 @@ async fn answer(mut stream: TcpStream, record: &Record, handler: &Handler) {
 async fn read_request(stream: &mut TcpStream) -> Option<Hit> {
     let mut buffer = Vec::new();
     let mut chunk = [0u8; 4096];
-    while !buffer.windows(4).any(|w| w == b"\r\n\r\n") {
+    let head_end = loop {
+        if let Some(at) = buffer.windows(4).position(|w| w == b"\r\n\r\n") {
+            break at + 4;
+        }
         let n = stream.read(&mut chunk).await.ok()?;
         if n == 0 || buffer.len() > 64 * 1024 {
             return None;
         }
         buffer.extend_from_slice(&chunk[..n]);
-    }
-    let text = String::from_utf8_lossy(&buffer);
+    };
+    let text = String::from_utf8_lossy(&buffer[..head_end]).into_owned();
     let mut lines = text.split("\r\n");
     let mut request_line = lines.next()?.split(' ');
     let method = request_line.next()?.to_string();
     let path = request_line.next()?.to_string();
-    let headers = lines
+    let headers: Vec<(String, String)> = lines
         .take_while(|l| !l.is_empty())
         .filter_map(|l| l.split_once(':'))
         .map(|(n, v)| (n.trim().to_ascii_lowercase(), v.trim().to_string()))
         .collect();
+    let length: usize = headers
+        .iter()
+        .find(|(n, _)| n == "content-length")
+        .and_then(|(_, v)| v.parse().ok())
+        .unwrap_or(0)
+        .min(16 * 1024 * 1024);
+    let mut body = buffer[head_end..].to_vec();
+    while body.len() < length {
+        let n = stream.read(&mut chunk).await.ok()?;
+        if n == 0 {
+            break;
+        }
+        body.extend_from_slice(&chunk[..n]);
+    }
     Some(Hit {
         method,
         path,
         headers,
+        body: String::from_utf8_lossy(&body).into_owned(),
         at: Instant::now(),
     })
 }

@@ -1,0 +1,350 @@
+//! What every link API shares: a batch at a time, the service's limits obeyed, faults sorted
+//! into "wait", "split", "retry" and "give up". An API (`github.rs`; arXiv and Hugging Face
+//! alike) implements [`BatchApi`] — how to ask about one batch and what the answer means — and
+//! [`run_batches`] does the rest: batches are sent one after another (the services ask for
+//! serial requests, and a batch is already a hundred questions), a pause the service asked for
+//! is honoured for every later batch, a batch too heavy for the service is split in two, and
+//! what is not answered by the run's deadline is reported, never guessed.
+
+use indicatif::ProgressBar;
+use std::collections::VecDeque;
+use std::future::Future;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use tokio::time::Instant;
+
+/// When a service says to wait but not for how long (GitHub's documented fallback for a
+/// secondary limit without `retry-after`).
+pub const DEFAULT_PAUSE: Duration = Duration::from_secs(60);
+
+/// Why a request to an API was not answered, sorted by what to do next.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Fault {
+    /// A rate limit: send nothing before `after` has passed, then try the same batch again.
+    Limited { after: Duration, reason: String },
+    /// The batch was too heavy for the service (GitHub: 502/504 past its 10 s limit): try
+    /// its halves.
+    TooLarge { reason: String },
+    /// Worth another try after a backoff: a connection failure, a timeout, another 5xx.
+    Transient { reason: String },
+    /// The API cannot be used in this run (credentials refused, an answer that makes no
+    /// sense): one warning, and the links are left to the HTTP check.
+    GiveUp { warning: String },
+}
+
+/// One request's outcome.
+pub struct Sent<A> {
+    pub result: Result<A, Fault>,
+    /// The service's quota is spent (e.g. `x-ratelimit-remaining: 0`): no request before this
+    /// much time has passed, whatever the outcome of this one.
+    pub exhausted_for: Option<Duration>,
+}
+
+/// An API that answers questions about links in batches.
+pub trait BatchApi: Sync {
+    /// One question (for GitHub, a repository and the paths asked about it).
+    type Item: Send + Sync;
+    /// The answers to one batch.
+    type Answers: Send;
+    /// Asks about `batch` in one request.
+    fn send(&self, batch: &[Self::Item]) -> impl Future<Output = Sent<Self::Answers>> + Send;
+}
+
+/// How [`run_batches`] paces itself.
+pub struct Pacing {
+    /// Questions in one request.
+    pub max_batch: usize,
+    /// Tries after a transient fault, per batch.
+    pub max_retries: u32,
+    /// First retry delay; doubled on each retry.
+    pub backoff: Duration,
+    /// The least time between two requests (arXiv asks for 3 s; GitHub for none).
+    pub min_interval: Duration,
+    /// The run's time budget: what is not answered by then is unreachable.
+    pub deadline: Instant,
+}
+
+/// What became of the questions of one run.
+pub struct Finished<I, A> {
+    pub answers: Vec<A>,
+    /// Questions that could not be answered in time, with the reason.
+    pub unanswered: Vec<(I, String)>,
+    /// Questions left to the HTTP check because the API was given up, and the warning.
+    pub given_up: Vec<I>,
+    pub warning: Option<String>,
+    /// Requests sent (for the figures and the tests).
+    pub requests: usize,
+}
+
+/// Sends `items` to `api` in batches of `pacing.max_batch`, one request at a time. `bar`
+/// counts batches (its length grows when a batch is split).
+pub async fn run_batches<A: BatchApi>(
+    api: &A,
+    items: Vec<A::Item>,
+    pacing: &Pacing,
+    bar: &ProgressBar,
+) -> Finished<A::Item, A::Answers> {
+    let mut queue: VecDeque<(Vec<A::Item>, u32)> = VecDeque::new();
+    let mut items = items;
+    while !items.is_empty() {
+        let rest = items.split_off(items.len().min(pacing.max_batch.max(1)));
+        queue.push_back((items, 0));
+        items = rest;
+    }
+    bar.set_length(queue.len() as u64);
+    let mut done = Finished {
+        answers: Vec::new(),
+        unanswered: Vec::new(),
+        given_up: Vec::new(),
+        warning: None,
+        requests: 0,
+    };
+    // No request before this instant: the service's pause, or the least interval.
+    let mut not_before = Instant::now();
+    while let Some((batch, attempt)) = queue.pop_front() {
+        if not_before >= pacing.deadline {
+            let reason = "the API asked for a pause beyond the time budget".to_string();
+            fail_all(
+                &mut done,
+                batch,
+                queue.drain(..).flat_map(|(b, _)| b),
+                &reason,
+            );
+            bar.finish_and_clear();
+            return done;
+        }
+        tokio::time::sleep_until(not_before).await;
+        let request = api.send(&batch);
+        let Ok(sent) = tokio::time::timeout_at(pacing.deadline, request).await else {
+            let reason = "time budget exhausted".to_string();
+            fail_all(
+                &mut done,
+                batch,
+                queue.drain(..).flat_map(|(b, _)| b),
+                &reason,
+            );
+            bar.finish_and_clear();
+            return done;
+        };
+        done.requests += 1;
+        let now = Instant::now();
+        not_before = now + pacing.min_interval;
+        if let Some(wait) = sent.exhausted_for {
+            not_before = not_before.max(now + wait);
+        }
+        match sent.result {
+            Ok(answers) => {
+                done.answers.push(answers);
+                bar.inc(1);
+            }
+            Err(Fault::Limited { after, reason }) => {
+                // At least a second, so that a service saying "0" is not hammered.
+                let until = now + after.max(Duration::from_secs(1));
+                not_before = not_before.max(until);
+                if until >= pacing.deadline {
+                    let reason = format!("{reason}; the pause passes the time budget");
+                    fail_all(
+                        &mut done,
+                        batch,
+                        queue.drain(..).flat_map(|(b, _)| b),
+                        &reason,
+                    );
+                    bar.finish_and_clear();
+                    return done;
+                }
+                queue.push_front((batch, attempt));
+            }
+            Err(Fault::TooLarge { .. }) if batch.len() > 1 => {
+                let mut first = batch;
+                let second = first.split_off(first.len() / 2);
+                queue.push_front((second, 0));
+                queue.push_front((first, 0));
+                bar.inc_length(1);
+            }
+            Err(Fault::TooLarge { reason }) | Err(Fault::Transient { reason }) => {
+                if attempt >= pacing.max_retries {
+                    let reason = with_retries(&reason, attempt);
+                    done.unanswered
+                        .extend(batch.into_iter().map(|item| (item, reason.clone())));
+                    bar.inc(1);
+                } else {
+                    not_before = not_before.max(now + backoff(pacing.backoff, attempt));
+                    queue.push_front((batch, attempt + 1));
+                }
+            }
+            Err(Fault::GiveUp { warning }) => {
+                done.given_up.extend(batch);
+                done.given_up.extend(queue.drain(..).flat_map(|(b, _)| b));
+                done.warning = Some(warning);
+            }
+        }
+    }
+    bar.finish_and_clear();
+    done
+}
+
+fn fail_all<I, A>(
+    done: &mut Finished<I, A>,
+    batch: Vec<I>,
+    rest: impl Iterator<Item = I>,
+    reason: &str,
+) {
+    let items = batch.into_iter().chain(rest);
+    done.unanswered
+        .extend(items.map(|item| (item, reason.to_string())));
+}
+
+fn with_retries(reason: &str, attempt: u32) -> String {
+    match attempt {
+        0 => reason.to_string(),
+        1 => format!("{reason} (after 1 retry)"),
+        n => format!("{reason} (after {n} retries)"),
+    }
+}
+
+/// `base × 2^attempt` with jitter in [0.5, 1), at most a minute.
+fn backoff(base: Duration, attempt: u32) -> Duration {
+    let exponential = base
+        .saturating_mul(1 << attempt.min(16))
+        .min(Duration::from_secs(60));
+    exponential.mul_f64(0.5 + fastrand::f64() / 2.0)
+}
+
+/// The wait until a reset time given as Unix epoch seconds (`x-ratelimit-reset`), plus a
+/// second for clocks that disagree; zero when it has passed.
+pub fn until_epoch(reset: u64, now: SystemTime) -> Duration {
+    let now = now.duration_since(UNIX_EPOCH).unwrap_or_default();
+    Duration::from_secs(reset)
+        .saturating_sub(now)
+        .saturating_add(Duration::from_secs(1))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::Mutex;
+
+    /// Items are numbers; a batch with a number in `too_large_over` items fails as too large,
+    /// scripted faults are served first.
+    struct Script {
+        faults: Mutex<VecDeque<Fault>>,
+        too_large_over: usize,
+        batches: Mutex<Vec<Vec<u32>>>,
+    }
+
+    impl BatchApi for Script {
+        type Item = u32;
+        type Answers = Vec<u32>;
+        async fn send(&self, batch: &[u32]) -> Sent<Vec<u32>> {
+            self.batches.lock().unwrap().push(batch.to_vec());
+            let scripted = self.faults.lock().unwrap().pop_front();
+            let result = match scripted {
+                Some(fault) => Err(fault),
+                None if batch.len() > self.too_large_over => Err(Fault::TooLarge {
+                    reason: "502 Bad Gateway".into(),
+                }),
+                None => Ok(batch.to_vec()),
+            };
+            Sent {
+                result,
+                exhausted_for: None,
+            }
+        }
+    }
+
+    fn script(faults: Vec<Fault>, too_large_over: usize) -> Script {
+        Script {
+            faults: Mutex::new(faults.into()),
+            too_large_over,
+            batches: Mutex::new(Vec::new()),
+        }
+    }
+
+    fn pacing(budget: Duration) -> Pacing {
+        Pacing {
+            max_batch: 4,
+            max_retries: 2,
+            backoff: Duration::from_millis(1),
+            min_interval: Duration::ZERO,
+            deadline: Instant::now() + budget,
+        }
+    }
+
+    fn run(api: &Script, items: Vec<u32>, pacing: &Pacing) -> Finished<u32, Vec<u32>> {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        runtime.block_on(run_batches(api, items, pacing, &ProgressBar::hidden()))
+    }
+
+    #[test]
+    fn batches_hold_at_most_max_batch_items() {
+        let api = script(vec![], 100);
+        let done = run(&api, (0..10).collect(), &pacing(Duration::from_secs(5)));
+        assert_eq!(done.requests, 3);
+        let sizes: Vec<usize> = api.batches.lock().unwrap().iter().map(Vec::len).collect();
+        assert_eq!(sizes, [4, 4, 2]);
+        assert_eq!(done.answers.concat(), (0..10).collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn a_batch_too_large_is_split_in_halves() {
+        let api = script(vec![], 1);
+        let done = run(&api, (0..4).collect(), &pacing(Duration::from_secs(5)));
+        let sizes: Vec<usize> = api.batches.lock().unwrap().iter().map(Vec::len).collect();
+        assert_eq!(sizes, [4, 2, 1, 1, 2, 1, 1]);
+        assert_eq!(done.answers.concat(), [0, 1, 2, 3]);
+        assert!(done.unanswered.is_empty());
+    }
+
+    #[test]
+    fn transient_faults_are_retried_then_reported() {
+        let fault = || Fault::Transient {
+            reason: "503".into(),
+        };
+        let api = script(vec![fault(), fault(), fault()], 100);
+        let done = run(&api, vec![1, 2], &pacing(Duration::from_secs(5)));
+        assert_eq!(done.requests, 3);
+        assert_eq!(
+            done.unanswered,
+            [
+                (1, "503 (after 2 retries)".into()),
+                (2, "503 (after 2 retries)".into())
+            ]
+        );
+    }
+
+    #[test]
+    fn a_limit_past_the_deadline_leaves_everything_unanswered() {
+        let limited = Fault::Limited {
+            after: Duration::from_secs(3600),
+            reason: "rate limited".into(),
+        };
+        let api = script(vec![limited], 100);
+        let done = run(&api, (0..6).collect(), &pacing(Duration::from_secs(5)));
+        assert_eq!(done.requests, 1);
+        assert_eq!(done.unanswered.len(), 6);
+        assert!(done.unanswered[0].1.contains("time budget"));
+    }
+
+    #[test]
+    fn giving_up_hands_every_item_back() {
+        let api = script(
+            vec![Fault::GiveUp {
+                warning: "401".into(),
+            }],
+            100,
+        );
+        let done = run(&api, (0..6).collect(), &pacing(Duration::from_secs(5)));
+        assert_eq!(done.requests, 1);
+        assert_eq!(done.given_up, [0, 1, 2, 3, 4, 5]);
+        assert_eq!(done.warning.as_deref(), Some("401"));
+    }
+
+    #[test]
+    fn reset_times_become_waits() {
+        let now = UNIX_EPOCH + Duration::from_secs(1_000);
+        assert_eq!(until_epoch(1_030, now), Duration::from_secs(31));
+        assert_eq!(until_epoch(900, now), Duration::from_secs(1));
+    }
+}
