@@ -479,3 +479,28 @@ fn unreachable(reason: &str) -> Verdict {
         reason: reason.to_string(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn requests_are_made_as_github_links_them() {
+        // cmark-gfm percent-encodes these; WHATWG parsing would turn `\` into `/`.
+        let request = request_url("http://example.com/\\[\\").unwrap();
+        assert_eq!(request, "http://example.com/%5C%5B%5C");
+        assert_eq!(Url::parse(&request).unwrap().path(), "/%5C%5B%5C");
+        // An internationalized host goes out in punycode, its path percent-encoded.
+        let request = request_url("http://🍄.ga/路径").unwrap();
+        assert_eq!(request, "http://%F0%9F%8D%84.ga/%E8%B7%AF%E5%BE%84");
+        let url = Url::parse(&request).unwrap();
+        // `"🍄".encode("punycode")` in Python gives `ei8h`.
+        assert_eq!(url.host_str(), Some("xn--ei8h.ga"));
+        assert_eq!(url.path(), "/%E8%B7%AF%E5%BE%84");
+        assert_eq!(request_url("mailto:a@b.org"), None);
+        assert_eq!(
+            request_url("https://a.org/x?q=1&r=2"),
+            Some("https://a.org/x?q=1&r=2".into())
+        );
+    }
+}
