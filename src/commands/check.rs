@@ -8,7 +8,7 @@ use crate::document::Document;
 use crate::engine::{FileReport, Linter};
 use crate::files;
 use crate::links::{self, CheckOptions, LinkConfig, Verdicts};
-use crate::report::{self, HumanOptions, Outcome};
+use crate::report::{self, HumanOptions, MarkdownOptions, Outcome, SourceLinks};
 use std::collections::BTreeSet;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
@@ -33,7 +33,7 @@ pub fn check(args: &CheckArgs) -> ExitStatus {
         },
         None => None,
     };
-    let keep_sources = args.fix || args.format == Format::Human;
+    let keep_sources = args.fix || wants(args, Format::Human);
     let options = CheckOptions {
         use_cache: !args.no_cache,
         progress: args.format == Format::Human,
@@ -76,40 +76,85 @@ pub fn check(args: &CheckArgs) -> ExitStatus {
             return exit_status(&outcome, args.deny_warnings);
         }
     }
-    print_report(args, &outcome, &linter);
-    exit_status(&outcome, args.deny_warnings)
+    let written = print_report(args, &outcome, &linter);
+    exit_status(&outcome, args.deny_warnings).max(written)
 }
 
-/// The report in the format asked for: on stdout, with the summary line on stderr for the
-/// formats a person reads.
-fn print_report(args: &CheckArgs, outcome: &Outcome, linter: &Linter) {
-    match args.format {
-        Format::Json => print_stdout(&report::render_json(outcome)),
-        Format::Sarif => {
-            let specs: Vec<_> = linter.rules.rules.iter().map(|r| r.spec.clone()).collect();
-            print_stdout(&report::render_sarif(outcome, &specs));
+/// The report in the format asked for on stdout, with the summary line on stderr for the
+/// formats a person reads; then each `--output` file. A file that cannot be written makes the
+/// run incomplete.
+fn print_report(args: &CheckArgs, outcome: &Outcome, linter: &Linter) -> ExitStatus {
+    let color = match args.color {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
         }
-        Format::Github => {
-            print_stdout(&report::render_github(outcome));
-            eprint!("{}", report::render_summary(outcome));
-        }
-        Format::Junit => print_stdout(&report::render_junit(outcome)),
-        Format::Human => {
-            let color = match args.color {
-                ColorChoice::Always => true,
-                ColorChoice::Never => false,
-                ColorChoice::Auto => {
-                    std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
-                }
-            };
-            let width = terminal_width();
-            print_stdout(&report::render_human(
-                outcome,
-                HumanOptions { color, width },
-            ));
-            eprint!("{}", report::render_summary(outcome));
+    };
+    print_stdout(&render(args.format, outcome, linter, args, color));
+    if matches!(args.format, Format::Github | Format::Human) {
+        eprint!("{}", report::render_summary(outcome));
+    }
+    let mut status = ExitStatus::Clean;
+    for output in &args.output {
+        let text = render(output.format, outcome, linter, args, false);
+        if let Err(err) = std::fs::write(&output.path, text) {
+            eprintln!("error: --output {}: {err}", output.path.display());
+            status = ExitStatus::Incomplete;
         }
     }
+    status
+}
+
+fn render(
+    format: Format,
+    outcome: &Outcome,
+    linter: &Linter,
+    args: &CheckArgs,
+    color: bool,
+) -> String {
+    match format {
+        Format::Json => report::render_json(outcome),
+        Format::Sarif => {
+            let specs: Vec<_> = linter.rules.rules.iter().map(|r| r.spec.clone()).collect();
+            report::render_sarif(outcome, &specs)
+        }
+        Format::Github => report::render_github(outcome),
+        Format::Junit => report::render_junit(outcome),
+        Format::Markdown => report::render_markdown(outcome, &markdown_options(args)),
+        Format::Human => {
+            let width = terminal_width();
+            report::render_human(outcome, HumanOptions { color, width })
+        }
+    }
+}
+
+/// Line links on GitHub when the Actions variables say where the files are.
+fn markdown_options(args: &CheckArgs) -> MarkdownOptions {
+    let var = |name| std::env::var(name).ok().filter(|v| !v.is_empty());
+    let links = match (
+        var("GITHUB_SERVER_URL"),
+        var("GITHUB_REPOSITORY"),
+        var("GITHUB_SHA"),
+    ) {
+        (Some(server), Some(repository), Some(sha)) => {
+            let cwd = current_dir();
+            Some(SourceLinks {
+                blob: format!("{}/{repository}/blob/{sha}", server.trim_end_matches('/')),
+                root: var("GITHUB_WORKSPACE").map_or_else(|| cwd.clone(), PathBuf::from),
+                cwd,
+            })
+        }
+        _ => None,
+    };
+    let mut options = MarkdownOptions {
+        links,
+        ..MarkdownOptions::default()
+    };
+    if let Some(max) = args.markdown_max_bytes {
+        options.max_bytes = max;
+    }
+    options
 }
 
 /// Drops findings on lines that did not change, and files that did not change at all.
@@ -207,6 +252,11 @@ fn collect_urls(
             }
         }
     }
+}
+
+/// Whether `format` is written, on stdout or by `--output`.
+fn wants(args: &CheckArgs, format: Format) -> bool {
+    args.format == format || args.output.iter().any(|o| o.format == format)
 }
 
 fn exit_status(outcome: &Outcome, deny_warnings: bool) -> ExitStatus {

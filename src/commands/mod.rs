@@ -15,7 +15,8 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 /// How a run ended: the exit status scripts rely on.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Ordered by precedence: the highest status of a run's parts wins.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum ExitStatus {
     /// 0: nothing that fails the run.
     Clean,

@@ -4,12 +4,14 @@ mod github;
 mod human;
 mod json;
 mod junit;
+mod markdown;
 mod sarif;
 
 pub use github::render_github;
 pub use human::{HumanOptions, render_human, render_summary};
 pub use json::render_json;
 pub use junit::render_junit;
+pub use markdown::{MarkdownOptions, SourceLinks, render_markdown};
 pub use sarif::render_sarif;
 
 use crate::diagnostic::Severity;
@@ -33,8 +35,13 @@ pub struct Counts {
 
 impl Outcome {
     pub fn counts(&self) -> Counts {
+        Outcome::counts_of(&self.files)
+    }
+
+    /// Counts of the findings of `files`.
+    pub fn counts_of(files: &[FileReport]) -> Counts {
         let mut counts = Counts::default();
-        for d in self.files.iter().flat_map(|f| &f.diagnostics) {
+        for d in files.iter().flat_map(|f| &f.diagnostics) {
             match d.severity {
                 Severity::Error => counts.errors += 1,
                 Severity::Warning => counts.warnings += 1,

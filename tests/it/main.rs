@@ -8,6 +8,7 @@ mod fix;
 mod formats;
 mod gfm;
 mod links;
+mod markdown;
 mod no_panic;
 mod online;
 mod rules;
