@@ -99,6 +99,13 @@ pub struct CheckArgs {
     /// When to use colours in human output
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
+    /// Record today's findings in FILE (by rule, file and what each is about, not by line),
+    /// then report none of them
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["baseline", "changed_since"])]
+    pub write_baseline: Option<PathBuf>,
+    /// Report only findings that the baseline FILE does not record
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
     /// Also write FORMAT to PATH from the same run (repeatable): `--output sarif=out.sarif`
     #[arg(long, value_name = "FORMAT=PATH", value_parser = parse_output)]
     pub output: Vec<OutputSpec>,

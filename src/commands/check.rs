@@ -1,6 +1,7 @@
 //! `survey-lint check`: lint, check links unless `--offline`, fix with `--fix`, report.
 
 use super::{ExitStatus, current_dir, eprint_report, for_each_file, load_setup, print_stdout};
+use crate::baseline::{Baseline, Matched};
 use crate::changes::Changes;
 use crate::cli::{CheckArgs, ColorChoice, Format};
 use crate::diagnostic::plural;
@@ -33,7 +34,21 @@ pub fn check(args: &CheckArgs) -> ExitStatus {
         },
         None => None,
     };
-    let keep_sources = args.fix || wants(args, Format::Human);
+    let baseline = match &args.baseline {
+        Some(path) => match Baseline::read(path, &cwd) {
+            Ok(baseline) => Some(baseline),
+            Err(err) => {
+                eprint_report(miette::Report::new(err));
+                return ExitStatus::Incomplete;
+            }
+        },
+        None => None,
+    };
+    // A baseline names findings by the text of their cells.
+    let keep_sources = args.fix
+        || wants(args, Format::Human)
+        || args.baseline.is_some()
+        || args.write_baseline.is_some();
     let options = CheckOptions {
         use_cache: !args.no_cache,
         progress: args.format == Format::Human,
@@ -51,6 +66,11 @@ pub fn check(args: &CheckArgs) -> ExitStatus {
         );
         (outcome, Some(verdicts))
     };
+    // Without --fix the baseline sees every finding, before --changed-since drops those on
+    // other lines: a new copy of a recorded duplicate row is then new wherever it stands.
+    if let (Some(baseline), false) = (&baseline, args.fix) {
+        apply_baseline(&mut outcome, baseline, changes.is_none());
+    }
     if let Some(changes) = &changes {
         keep_changed(&mut outcome, changes);
     }
@@ -75,6 +95,23 @@ pub fn check(args: &CheckArgs) -> ExitStatus {
             print_stdout(&fixed.diff);
             return exit_status(&outcome, args.deny_warnings);
         }
+    }
+    if let (Some(baseline), true) = (&baseline, args.fix) {
+        apply_baseline(&mut outcome, baseline, changes.is_none());
+    }
+    if let Some(path) = &args.write_baseline {
+        let written = Baseline::record(&outcome.files, path, &cwd);
+        if let Err(err) = written.write(path) {
+            eprint_report(miette::Report::new(err));
+            return ExitStatus::Incomplete;
+        }
+        eprintln!(
+            "wrote {} {} to {}",
+            written.len(),
+            plural(written.len(), "finding", "findings"),
+            path.display()
+        );
+        apply_baseline(&mut outcome, &written, false);
     }
     let written = print_report(args, &outcome, &linter);
     exit_status(&outcome, args.deny_warnings).max(written)
@@ -157,6 +194,25 @@ fn markdown_options(args: &CheckArgs) -> MarkdownOptions {
     options
 }
 
+/// Drops the findings the baseline records; says how many recorded ones were not found
+/// when every finding was looked at (`complete`).
+fn apply_baseline(outcome: &mut Outcome, baseline: &Baseline, complete: bool) {
+    let mut matched = Matched::default();
+    for file in &mut outcome.files {
+        matched += baseline.filter(file);
+    }
+    outcome.baselined += matched.known;
+    if complete && matched.gone > 0 {
+        eprintln!(
+            "{} {} of the baseline {} no longer found: --write-baseline again to drop {}",
+            matched.gone,
+            plural(matched.gone, "finding", "findings"),
+            plural(matched.gone, "was", "were"),
+            plural(matched.gone, "it", "them"),
+        );
+    }
+}
+
 /// Drops findings on lines that did not change, and files that did not change at all.
 fn keep_changed(outcome: &mut Outcome, changes: &Changes) {
     for file in &mut outcome.files {
@@ -192,7 +248,11 @@ fn lint_paths(paths: &[PathBuf], linter: &Linter, keep_sources: bool) -> Outcome
             Err(err) => errors.push(err),
         }
     }
-    Outcome { files, errors }
+    Outcome {
+        files,
+        errors,
+        ..Outcome::default()
+    }
 }
 
 /// Lints with link checking: every file is read and parsed once, its URLs are checked (each
@@ -229,7 +289,14 @@ fn lint_paths_online(
             linter.lint_document(path.clone(), source, &doc, Some(&verdicts))
         })
         .collect();
-    (Outcome { files, errors }, verdicts)
+    (
+        Outcome {
+            files,
+            errors,
+            ..Outcome::default()
+        },
+        verdicts,
+    )
 }
 
 /// The URLs (as requested) of a document's links; with `--changed-since`, only those on changed

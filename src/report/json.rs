@@ -30,6 +30,8 @@ struct Summary {
     errors: usize,
     warnings: usize,
     infos: usize,
+    /// Findings left out because the baseline records them.
+    baselined: usize,
 }
 
 #[derive(Serialize)]
@@ -95,6 +97,7 @@ pub fn render_json(outcome: &Outcome) -> String {
             errors: counts.errors,
             warnings: counts.warnings,
             infos: counts.infos,
+            baselined: outcome.baselined,
         },
         diagnostics: outcome
             .files

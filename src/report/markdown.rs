@@ -9,8 +9,9 @@
 use super::Outcome;
 use crate::diagnostic::plural;
 use crate::engine::{Diagnostic, FileReport};
+use crate::files;
 use std::fmt::Write as _;
-use std::path::{Component, Path, PathBuf};
+use std::path::PathBuf;
 
 /// Cut below GitHub's 1 MiB step-summary limit, with room for what other steps write.
 pub const DEFAULT_MAX_BYTES: usize = 1_000_000;
@@ -51,8 +52,8 @@ impl SourceLinks {
     /// The link to `path` (as the run names it), at `lines` when given; `None` for a file
     /// outside the repository.
     fn to(&self, path: &str, lines: Option<(usize, usize)>) -> Option<String> {
-        let absolute = normalize(&self.cwd.join(path));
-        let relative = absolute.strip_prefix(normalize(&self.root)).ok()?;
+        let absolute = files::normalize(&self.cwd.join(path));
+        let relative = absolute.strip_prefix(files::normalize(&self.root)).ok()?;
         let mut url = url::Url::parse(&self.blob).ok()?;
         {
             let mut segments = url.path_segments_mut().ok()?;
@@ -70,21 +71,6 @@ impl SourceLinks {
         }
         Some(url.into())
     }
-}
-
-/// `.` and `..` resolved without touching the disk.
-fn normalize(path: &Path) -> PathBuf {
-    let mut out = PathBuf::new();
-    for part in path.components() {
-        match part {
-            Component::CurDir => {}
-            Component::ParentDir => {
-                out.pop();
-            }
-            other => out.push(other),
-        }
-    }
-    out
 }
 
 pub fn render_markdown(outcome: &Outcome, options: &MarkdownOptions) -> String {
@@ -155,6 +141,15 @@ fn totals(outcome: &Outcome, out: &mut String) {
         plural(rows, "row", "rows"),
         plural(links, "link", "links"),
     );
+    if outcome.baselined > 0 {
+        let n = outcome.baselined;
+        let _ = writeln!(
+            out,
+            "\n{n} more {} the baseline records {} not shown.",
+            plural(n, "finding", "findings"),
+            plural(n, "is", "are")
+        );
+    }
     if !outcome.errors.is_empty() {
         let n = outcome.errors.len();
         let _ = writeln!(

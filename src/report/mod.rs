@@ -23,6 +23,8 @@ use crate::files::FileError;
 pub struct Outcome {
     pub files: Vec<FileReport>,
     pub errors: Vec<FileError>,
+    /// Findings left out because the baseline records them.
+    pub baselined: usize,
 }
 
 /// Counts of findings by severity.

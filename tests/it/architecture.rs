@@ -21,6 +21,7 @@ const LAYERS: &[&str] = &[
     "engine",
     "extract",
     "report",
+    "baseline",
     "fix",
     "config",
     "commands",

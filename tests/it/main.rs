@@ -1,6 +1,7 @@
 //! The integration tests: one binary, one module per area.
 
 mod architecture;
+mod baseline;
 mod changes;
 mod cli;
 mod config;
