@@ -71,6 +71,9 @@ pub fn check(args: &CheckArgs) -> ExitStatus {
     if let (Some(baseline), false) = (&baseline, args.fix) {
         apply_baseline(&mut outcome, baseline, changes.is_none());
     }
+    if outcome.unchecked_links > 0 {
+        eprintln!("notice: {}", report::no_network(outcome.unchecked_links));
+    }
     if let Some(changes) = &changes {
         keep_changed(&mut outcome, changes);
     }
@@ -281,7 +284,11 @@ fn lint_paths_online(
         collect_urls(path, doc, changes, &mut urls);
     }
     let urls: Vec<String> = urls.into_iter().collect();
-    let verdicts = links::check_urls_with_cache(&urls, config, options, cache);
+    let mut verdicts = links::check_urls_with_cache(&urls, config, options, cache);
+    // Links no host could be asked about are not reported one by one, but counted once.
+    let before = verdicts.len();
+    verdicts.retain(|_, verdict| !verdict.no_network());
+    let unchecked_links = before - verdicts.len();
     let files = sources
         .par_iter()
         .zip(docs)
@@ -289,14 +296,13 @@ fn lint_paths_online(
             linter.lint_document(path.clone(), source, &doc, Some(&verdicts))
         })
         .collect();
-    (
-        Outcome {
-            files,
-            errors,
-            ..Outcome::default()
-        },
-        verdicts,
-    )
+    let outcome = Outcome {
+        files,
+        errors,
+        unchecked_links,
+        ..Outcome::default()
+    };
+    (outcome, verdicts)
 }
 
 /// The URLs (as requested) of a document's links; with `--changed-since`, only those on changed
@@ -326,11 +332,15 @@ fn wants(args: &CheckArgs, format: Format) -> bool {
     args.format == format || args.output.iter().any(|o| o.format == format)
 }
 
+/// Links that could not be checked count as the warnings they would have been, so that the
+/// exit status does not depend on whether the network was down or slow.
 fn exit_status(outcome: &Outcome, deny_warnings: bool) -> ExitStatus {
     let counts = outcome.counts();
     if !outcome.errors.is_empty() {
         ExitStatus::Incomplete
-    } else if counts.errors > 0 || (deny_warnings && counts.warnings > 0) {
+    } else if counts.errors > 0
+        || (deny_warnings && (counts.warnings > 0 || outcome.unchecked_links > 0))
+    {
         ExitStatus::Findings
     } else {
         ExitStatus::Clean

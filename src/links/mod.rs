@@ -111,8 +111,15 @@ pub fn is_http(text: &str) -> bool {
 const EXCLUDED: &str = "excluded by pattern";
 const NOT_A_URL: &str = "not a valid URL";
 const NOT_HTTP: &str = "not an http(s) URL";
+/// How the reason of a link that could not be checked because no host answered begins.
+const NO_NETWORK: &str = "no network";
 
 impl Verdict {
+    /// Unreachable because no host at all answered the run: the link was not really checked.
+    pub fn no_network(&self) -> bool {
+        matches!(self, Verdict::Unreachable { reason } if reason.starts_with(NO_NETWORK))
+    }
+
     /// Skipped for a reason the user did not ask for — the address policy refused a private,
     /// loopback or metadata address, or the target is not a valid URL — rather than because
     /// the config excluded the link or it is not an http(s) link.

@@ -25,6 +25,11 @@ pub struct Shared {
     pub client: Client,
     /// See [`super::policy::PolicyResolver::resolved_public`].
     pub resolved_public: Arc<AtomicBool>,
+    /// Set once a request reaches a host (it answers, or fails after connecting): without
+    /// it, every failure of the run may be the network's.
+    pub reached: AtomicBool,
+    /// Set when the time budget cut a check short.
+    pub cut: AtomicBool,
     pub config: LinkConfig,
     pub allow: Arc<AllowPrivate>,
     pub github_token: Option<String>,
@@ -192,7 +197,11 @@ async fn send(
     if let Some(token) = credentials_for(url, shared.github_token.as_deref()) {
         request = request.header(AUTHORIZATION, token);
     }
-    let mut response = request.send().await.map_err(Failure::Http)?;
+    let sent = request.send().await;
+    if sent.as_ref().is_ok() || sent.as_ref().is_err_and(|e| !e.is_connect()) {
+        shared.reached.store(true, Ordering::Relaxed);
+    }
+    let mut response = sent.map_err(Failure::Http)?;
     let status = response.status();
     let headers = std::mem::take(response.headers_mut());
     if matches!(status.as_u16(), 429 | 503)

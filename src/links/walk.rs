@@ -5,7 +5,7 @@
 use super::config::LinkConfig;
 use super::policy::{NO_SUCH_HOST, PolicyResolver, check_host};
 use super::probe::{Hop, Shared};
-use super::{CheckOptions, Verdict, unreachable};
+use super::{CheckOptions, NO_NETWORK, Verdict, unreachable};
 use indicatif::{ProgressBar, ProgressStyle};
 use std::collections::HashMap;
 use std::io::IsTerminal;
@@ -83,7 +83,22 @@ async fn check_on_runtime(
     if !shared.resolved_public.load(Ordering::Relaxed) {
         doubt_missing_hosts(&mut verdicts);
     }
+    // A check cut by the time budget may have reached its host: no blame then.
+    let cut = shared.cut.load(Ordering::Relaxed);
+    if !shared.reached.load(Ordering::Relaxed) && !cut {
+        blame_the_network(&mut verdicts);
+    }
     verdicts
+}
+
+/// When no request of the run reached a host (every one failed to resolve or connect), the links that could not be confirmed say
+/// nothing of themselves: the network is down (see [`Verdict::no_network`]).
+fn blame_the_network(verdicts: &mut HashMap<String, Verdict>) {
+    for verdict in verdicts.values_mut() {
+        if let Verdict::Unreachable { reason } = verdict {
+            *reason = format!("{NO_NETWORK}: no host could be reached ({reason})");
+        }
+    }
 }
 
 /// When no name of the run resolved to a public address, "no such host" cannot be told from
@@ -121,6 +136,8 @@ fn shared_state(config: &LinkConfig, options: &CheckOptions) -> reqwest::Result<
     Ok(Shared {
         client,
         resolved_public,
+        reached: AtomicBool::new(false),
+        cut: AtomicBool::new(false),
         config: config.clone(),
         allow,
         github_token: options.github_token.clone(),
@@ -147,7 +164,10 @@ fn progress_bar(total: usize, wanted: bool) -> ProgressBar {
 async fn check_one(shared: &Shared, url: Url) -> Verdict {
     match tokio::time::timeout_at(shared.deadline, follow(shared, url)).await {
         Ok(verdict) => verdict,
-        Err(_) => unreachable("time budget exhausted"),
+        Err(_) => {
+            shared.cut.store(true, Ordering::Relaxed);
+            unreachable("time budget exhausted")
+        }
     }
 }
 

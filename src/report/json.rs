@@ -32,6 +32,8 @@ struct Summary {
     infos: usize,
     /// Findings left out because the baseline records them.
     baselined: usize,
+    /// Links not checked because no host answered at all.
+    unchecked_links: usize,
 }
 
 #[derive(Serialize)]
@@ -98,6 +100,7 @@ pub fn render_json(outcome: &Outcome) -> String {
             warnings: counts.warnings,
             infos: counts.infos,
             baselined: outcome.baselined,
+            unchecked_links: outcome.unchecked_links,
         },
         diagnostics: outcome
             .files

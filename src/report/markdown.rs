@@ -141,6 +141,13 @@ fn totals(outcome: &Outcome, out: &mut String) {
         plural(rows, "row", "rows"),
         plural(links, "link", "links"),
     );
+    if outcome.unchecked_links > 0 {
+        let _ = writeln!(
+            out,
+            "\n> **{}**",
+            super::no_network(outcome.unchecked_links)
+        );
+    }
     if outcome.baselined > 0 {
         let n = outcome.baselined;
         let _ = writeln!(

@@ -25,6 +25,16 @@ pub struct Outcome {
     pub errors: Vec<FileError>,
     /// Findings left out because the baseline records them.
     pub baselined: usize,
+    /// Links not checked because no host answered at all: one notice, not a warning each.
+    pub unchecked_links: usize,
+}
+
+/// The notice for links that could not be checked because the network is down.
+pub fn no_network(unchecked_links: usize) -> String {
+    format!(
+        "no network: {unchecked_links} {} not checked",
+        crate::diagnostic::plural(unchecked_links, "link", "links")
+    )
 }
 
 /// Counts of findings by severity.
