@@ -30,6 +30,15 @@ pub enum Command {
     Links(LinksArgs),
     /// Print the tables as data: one record per row, header → cell text, plus normalized values
     Extract(ExtractArgs),
+    /// A language server (LSP over stdio) for editors: live diagnostics and quick fixes
+    Server(ServerArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ServerArgs {
+    /// Use this config instead of discovering survey-lint.toml from the workspace
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

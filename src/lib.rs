@@ -27,6 +27,7 @@ pub mod fix;
 pub mod links;
 pub mod report;
 pub mod rules;
+pub mod server;
 mod suppress;
 
 pub use commands::{ExitStatus, run};

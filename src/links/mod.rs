@@ -188,6 +188,24 @@ fn verdicts_for(
         .collect()
 }
 
+/// The verdicts that need no request: those the cache holds, and the links no request is
+/// made for (excluded, refused, not http). An editor shows them at once, before the others
+/// are checked.
+pub fn cached_verdicts(urls: &[String], config: &LinkConfig, options: &CheckOptions) -> Verdicts {
+    let cache = open_cache(config, options);
+    let cached = |url: &Url| cache.as_ref().and_then(|c| c.get(url.as_str()));
+    prepare_all(urls, config)
+        .into_iter()
+        .filter_map(|(given, prepared)| {
+            let verdict = match prepared {
+                Ok((url, fragment)) => with_fragment(cached(&url)?, fragment),
+                Err(verdict) => verdict,
+            };
+            Some((given.clone(), verdict))
+        })
+        .collect()
+}
+
 /// The link cache of this run, unless the user turned it off.
 pub fn open_cache(config: &LinkConfig, options: &CheckOptions) -> Option<Cache> {
     let dir = config.cache_dir.clone().or_else(cache::default_dir)?;

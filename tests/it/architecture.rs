@@ -24,6 +24,7 @@ const LAYERS: &[&str] = &[
     "baseline",
     "fix",
     "config",
+    "server",
     "commands",
 ];
 

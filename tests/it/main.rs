@@ -14,4 +14,5 @@ mod no_panic;
 mod online;
 mod rules;
 mod seed;
+mod server;
 mod support;
