@@ -1,7 +1,7 @@
 //! `survey-lint check`: lint, check links unless `--offline`, fix with `--fix`, report.
 
 use super::{ExitStatus, current_dir, eprint_report, for_each_file, load_setup, print_stdout};
-use crate::baseline::{Baseline, Matched};
+use crate::baseline::{Baseline, BaselineError, Matched};
 use crate::changes::Changes;
 use crate::cli::{CheckArgs, ColorChoice, Format};
 use crate::diagnostic::plural;
@@ -17,32 +17,14 @@ use std::sync::Arc;
 
 pub fn check(args: &CheckArgs) -> ExitStatus {
     let cwd = current_dir();
-    let (linter, link_config) = match load_setup(args.config.as_deref(), &cwd) {
-        Ok(loaded) => loaded,
-        Err(err) => {
-            eprint_report(miette::Report::new(err));
-            return ExitStatus::Incomplete;
-        }
-    };
-    let changes = match &args.changed_since {
-        Some(reference) => match crate::changes::since(reference, &cwd) {
-            Ok(changes) => Some(changes),
-            Err(err) => {
-                eprintln!("error: --changed-since {reference}: {err}");
-                return ExitStatus::Incomplete;
-            }
-        },
-        None => None,
-    };
-    let baseline = match &args.baseline {
-        Some(path) => match Baseline::read(path, &cwd) {
-            Ok(baseline) => Some(baseline),
-            Err(err) => {
-                eprint_report(miette::Report::new(err));
-                return ExitStatus::Incomplete;
-            }
-        },
-        None => None,
+    let Some(Inputs {
+        linter,
+        link_config,
+        changes,
+        baseline,
+    }) = inputs(args, &cwd)
+    else {
+        return ExitStatus::Incomplete;
     };
     // A baseline names findings by the text of their cells.
     let keep_sources = args.fix
@@ -66,58 +48,116 @@ pub fn check(args: &CheckArgs) -> ExitStatus {
         );
         (outcome, Some(verdicts))
     };
-    // Without --fix the baseline sees every finding, before --changed-since drops those on
-    // other lines: a new copy of a recorded duplicate row is then new wherever it stands.
-    if let (Some(baseline), false) = (&baseline, args.fix) {
-        apply_baseline(&mut outcome, baseline, changes.is_none());
-    }
     if outcome.unchecked_links > 0 {
         eprintln!("notice: {}", report::no_network(outcome.unchecked_links));
+    }
+    // Without --fix the baseline sees every finding, before --changed-since drops those on
+    // other lines: a new copy of a recorded duplicate row is then new wherever it stands.
+    // With --fix it sees what the fixes left.
+    if let (Some(baseline), false) = (&baseline, args.fix) {
+        apply_baseline(&mut outcome, baseline, changes.is_none());
     }
     if let Some(changes) = &changes {
         keep_changed(&mut outcome, changes);
     }
     if args.fix {
-        let fixed = crate::fix::fix_files(
+        let diff = fix(
+            args,
             &mut outcome,
             &linter,
             verdicts.as_ref(),
             changes.as_ref(),
-            args.diff,
         );
-        if fixed.fixes > 0 {
-            eprintln!(
-                "fixed {} {} in {} {}",
-                fixed.fixes,
-                plural(fixed.fixes, "finding", "findings"),
-                fixed.files,
-                plural(fixed.files, "file", "files")
-            );
-        }
-        if args.diff {
-            print_stdout(&fixed.diff);
+        if let Some(diff) = diff {
+            print_stdout(&diff);
             return exit_status(&outcome, args.deny_warnings);
         }
-    }
-    if let (Some(baseline), true) = (&baseline, args.fix) {
-        apply_baseline(&mut outcome, baseline, changes.is_none());
-    }
-    if let Some(path) = &args.write_baseline {
-        let written = Baseline::record(&outcome.files, path, &cwd);
-        if let Err(err) = written.write(path) {
-            eprint_report(miette::Report::new(err));
-            return ExitStatus::Incomplete;
+        if let Some(baseline) = &baseline {
+            apply_baseline(&mut outcome, baseline, changes.is_none());
         }
-        eprintln!(
-            "wrote {} {} to {}",
-            written.len(),
-            plural(written.len(), "finding", "findings"),
-            path.display()
-        );
-        apply_baseline(&mut outcome, &written, false);
+    }
+    if let Some(path) = &args.write_baseline
+        && let Err(err) = write_baseline(path, &mut outcome, &cwd)
+    {
+        eprint_report(miette::Report::new(err));
+        return ExitStatus::Incomplete;
     }
     let written = print_report(args, &outcome, &linter);
     exit_status(&outcome, args.deny_warnings).max(written)
+}
+
+/// What a run needs before it reads a file: the rules, the link settings, the changed lines
+/// and the baseline. `None` (after saying why) when one of them cannot be had.
+struct Inputs {
+    linter: Linter,
+    link_config: LinkConfig,
+    changes: Option<Changes>,
+    baseline: Option<Baseline>,
+}
+
+fn inputs(args: &CheckArgs, cwd: &Path) -> Option<Inputs> {
+    let (linter, link_config) = load_setup(args.config.as_deref(), cwd)
+        .map_err(|err| eprint_report(miette::Report::new(err)))
+        .ok()?;
+    let changes = match &args.changed_since {
+        Some(reference) => match crate::changes::since(reference, cwd) {
+            Ok(changes) => Some(changes),
+            Err(err) => {
+                eprintln!("error: --changed-since {reference}: {err}");
+                return None;
+            }
+        },
+        None => None,
+    };
+    let baseline = match &args.baseline {
+        Some(path) => Some(
+            Baseline::read(path, cwd)
+                .map_err(|err| eprint_report(miette::Report::new(err)))
+                .ok()?,
+        ),
+        None => None,
+    };
+    Some(Inputs {
+        linter,
+        link_config,
+        changes,
+        baseline,
+    })
+}
+
+/// `--fix`: fixes, says how many; with `--diff`, the diff to print instead of the report.
+fn fix(
+    args: &CheckArgs,
+    outcome: &mut Outcome,
+    linter: &Linter,
+    verdicts: Option<&Verdicts>,
+    changes: Option<&Changes>,
+) -> Option<String> {
+    let fixed = crate::fix::fix_files(outcome, linter, verdicts, changes, args.diff);
+    if fixed.fixes > 0 {
+        eprintln!(
+            "fixed {} {} in {} {}",
+            fixed.fixes,
+            plural(fixed.fixes, "finding", "findings"),
+            fixed.files,
+            plural(fixed.files, "file", "files")
+        );
+    }
+    args.diff.then_some(fixed.diff)
+}
+
+/// `--write-baseline`: records every finding left, then leaves them out of the report.
+fn write_baseline(path: &Path, outcome: &mut Outcome, cwd: &Path) -> Result<(), BaselineError> {
+    let written = Baseline::record(&outcome.files, path, cwd);
+    written.write(path)?;
+    eprintln!(
+        "wrote {} {} to {}",
+        written.len(),
+        plural(written.len(), "finding", "findings"),
+        path.display()
+    );
+    apply_baseline(outcome, &written, false);
+    Ok(())
 }
 
 /// The report in the format asked for on stdout, with the summary line on stderr for the
