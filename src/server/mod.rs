@@ -129,7 +129,7 @@ pub fn run(connection: &Connection, options: Options) -> Result<bool, String> {
         ));
     }
     server.config_loaded(config_error.map_or(Ok(()), Err));
-    server.serve(connection)
+    Ok(server.serve(connection))
 }
 
 /// The folder of the first workspace folder, else of the root URI.
@@ -179,7 +179,8 @@ struct Server {
 }
 
 impl Server {
-    fn serve(&mut self, connection: &Connection) -> Result<bool, String> {
+    /// Serves until `exit` (true when `shutdown` came first) or until the client is gone.
+    fn serve(&mut self, connection: &Connection) -> bool {
         let never = crossbeam_channel::never();
         loop {
             let checked = self.link_checks.as_ref().map_or(&never, |l| &l.receiver);
@@ -194,11 +195,11 @@ impl Server {
             };
             // The client is gone without `exit`.
             let Some(mut message) = message else {
-                return Ok(false);
+                return false;
             };
             loop {
-                if self.handle(message)? {
-                    return Ok(self.shutdown);
+                if self.handle(message) {
+                    return self.shutdown;
                 }
                 // What is already waiting is handled before linting.
                 match connection.receiver.try_recv() {
@@ -211,13 +212,13 @@ impl Server {
     }
 
     /// Handles one message; true on `exit`.
-    fn handle(&mut self, message: Message) -> Result<bool, String> {
+    fn handle(&mut self, message: Message) -> bool {
         match message {
             Message::Request(request) => self.request(request),
-            Message::Notification(notification) => return Ok(self.notification(notification)),
+            Message::Notification(notification) => return self.notification(notification),
             Message::Response(_) => {}
         }
-        Ok(false)
+        false
     }
 
     fn request(&mut self, request: Request) {
