@@ -30,6 +30,15 @@ pub enum Command {
     Links(LinksArgs),
     /// Print the tables as data: one record per row, header → cell text, plus normalized values
     Extract(ExtractArgs),
+    /// A language server (LSP over stdio) for editors: live diagnostics and quick fixes
+    Server(ServerArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ServerArgs {
+    /// Use this config instead of discovering survey-lint.toml from the workspace
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -99,6 +108,20 @@ pub struct CheckArgs {
     /// When to use colours in human output
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
+    /// Record today's findings in FILE (by rule, file and what each is about, not by line),
+    /// then report none of them
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["baseline", "changed_since"])]
+    pub write_baseline: Option<PathBuf>,
+    /// Report only findings that the baseline FILE does not record
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+    /// Also write FORMAT to PATH from the same run (repeatable): `--output sarif=out.sarif`
+    #[arg(long, value_name = "FORMAT=PATH", value_parser = parse_output)]
+    pub output: Vec<OutputSpec>,
+    /// Cut the markdown report at this many bytes (default 1000000, under GitHub's 1 MiB job
+    /// summary; an issue or comment body takes 65536 characters)
+    #[arg(long, value_name = "BYTES")]
+    pub markdown_max_bytes: Option<usize>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -113,6 +136,36 @@ pub enum Format {
     Github,
     /// JUnit XML: one test case per file, one failure per finding
     Junit,
+    /// Markdown for a pull-request comment or the Actions job summary, with line links on
+    /// GitHub (from GITHUB_SERVER_URL, GITHUB_REPOSITORY, GITHUB_SHA)
+    Markdown,
+}
+
+/// `--output FORMAT=PATH`: one more report of the same run, written to a file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutputSpec {
+    pub format: Format,
+    pub path: PathBuf,
+}
+
+fn parse_output(text: &str) -> Result<OutputSpec, String> {
+    let (format, path) = text
+        .split_once('=')
+        .ok_or_else(|| format!("expected FORMAT=PATH, e.g. sarif=out.sarif, not `{text}`"))?;
+    let format = Format::from_str(format, true).map_err(|_| {
+        let known: Vec<String> = Format::value_variants()
+            .iter()
+            .filter_map(|f| Some(f.to_possible_value()?.get_name().to_string()))
+            .collect();
+        format!("unknown format `{format}` (one of {})", known.join(", "))
+    })?;
+    if path.is_empty() {
+        return Err(format!("no path after `{text}`"));
+    }
+    Ok(OutputSpec {
+        format,
+        path: PathBuf::from(path),
+    })
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

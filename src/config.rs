@@ -167,7 +167,7 @@ fn read(path: &Path) -> Result<String, ConfigError> {
 }
 
 /// The nearest `survey-lint.toml` in `start` or a parent, stopping at the git root.
-fn discover(start: &Path) -> Option<PathBuf> {
+pub fn discover(start: &Path) -> Option<PathBuf> {
     let start = start.canonicalize().ok()?;
     for dir in start.ancestors() {
         let candidate = dir.join(FILE_NAME);

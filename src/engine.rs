@@ -2,7 +2,7 @@
 
 use crate::checks::CheckContext;
 use crate::diagnostic::{Finding, Severity};
-use crate::document::{Document, LineCol, LineIndex};
+use crate::document::{Document, LineCol, LineIndex, Span};
 use crate::exceptions::{Exception, Subject};
 use crate::fields::columns::find_column;
 use crate::fields::defaults::key_columns;
@@ -11,7 +11,7 @@ use crate::rules::{RuleSet, RuleSpec};
 use crate::suppress::Suppressions;
 use rayon::prelude::*;
 use std::borrow::Cow;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 /// A finding of one rule, located in its file.
 #[derive(Debug, Clone)]
@@ -24,6 +24,21 @@ pub struct Diagnostic {
     pub end: LineCol,
     /// Where each related span starts.
     pub related: Vec<LineCol>,
+    /// What the finding is about, apart from where it is.
+    pub about: About,
+}
+
+/// What a finding is about, apart from its line: baselines match findings by it (with the
+/// rule, the file and the URL), so that rows inserted above a finding keep it matched.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct About {
+    /// The normalized key of the row the finding is in, when its table has a key column.
+    pub key: Option<String>,
+    /// The cell the finding is in (trimmed); the whole row for a finding about a row; the
+    /// finding's own span outside the body of a table.
+    pub span: Span,
+    /// `span` is a whole row, to be compared cell by cell rather than by its spacing.
+    pub row: bool,
 }
 
 /// What linting one file found.
@@ -76,7 +91,8 @@ impl Linter {
     ) -> FileReport {
         let cx = CheckContext::new(doc, verdicts);
         let suppressions = Suppressions::new(doc);
-        let keys = (!self.exceptions.is_empty()).then(|| RowKeys::new(&cx));
+        let keys = RowKeys::new(&cx);
+        let (keys, suppressions) = (&keys, &suppressions);
         // Rules are independent and share the context: they run in parallel.
         let mut diagnostics: Vec<Diagnostic> = (self.rules.rules)
             .par_iter()
@@ -84,22 +100,23 @@ impl Linter {
                 let mut findings = Vec::new();
                 rule.check.check(&cx, &mut findings);
                 let spec = &rule.spec;
-                findings.retain(|f| {
-                    let line = doc.lines.line(f.span.start);
-                    if suppressions.suppresses(spec, f.span.start, line) {
-                        return false;
+                findings.into_iter().filter_map(move |finding| {
+                    let line = doc.lines.line(finding.span.start);
+                    if suppressions.suppresses(spec, finding.span.start, line) {
+                        return None;
                     }
-                    let Some(keys) = &keys else { return true };
+                    let about = keys.about(&finding.span);
                     let subject = Subject {
                         rule_name: &spec.name,
                         rule_code: &spec.code,
-                        key: keys.key_at(doc, f.span.start),
-                        url: f.url.as_deref(),
+                        key: about.key.as_deref(),
+                        url: finding.url.as_deref(),
                     };
-                    !self.exceptions.iter().any(|e| e.matches(&subject))
-                });
-                findings.into_iter().map(move |finding| {
-                    locate(&doc.lines, source, spec.clone(), rule.severity, finding)
+                    if self.exceptions.iter().any(|e| e.matches(&subject)) {
+                        return None;
+                    }
+                    let rule = (spec.clone(), rule.severity);
+                    Some(locate(&doc.lines, source, rule, finding, about))
                 })
             })
             .collect();
@@ -124,9 +141,9 @@ impl Linter {
 fn locate(
     lines: &LineIndex,
     source: &str,
-    rule: Arc<RuleSpec>,
-    severity: Severity,
+    (rule, severity): (Arc<RuleSpec>, Severity),
     finding: Finding,
+    about: About,
 ) -> Diagnostic {
     Diagnostic {
         start: lines.line_col(source, finding.span.start),
@@ -139,34 +156,73 @@ fn locate(
         rule,
         severity,
         finding,
+        about,
     }
 }
 
-/// The normalized key of every row, for naming rows in exceptions.
+/// The normalized key of every row, for naming rows in exceptions and baselines; a table's
+/// keys are computed when one of its findings first asks.
 struct RowKeys<'d> {
+    cx: &'d CheckContext<'d>,
+    aliases: Vec<String>,
     /// Per table: the keys of its rows, when it has a key column.
-    keys: Vec<Option<Cow<'d, [Option<String>]>>>,
+    keys: Vec<OnceLock<Option<TableKeys<'d>>>>,
 }
+
+/// The normalized key of each row of a table, `None` for a row without the key cell.
+type TableKeys<'d> = Cow<'d, [Option<String>]>;
 
 impl<'d> RowKeys<'d> {
     fn new(cx: &'d CheckContext<'d>) -> RowKeys<'d> {
-        let aliases = key_columns();
-        let doc = cx.doc;
-        let keys = (doc.tables.iter().enumerate())
-            .map(|(t, table)| {
-                let column = find_column(doc.source, table, &aliases)?;
-                Some(cx.row_keys(t, column))
-            })
-            .collect();
-        RowKeys { keys }
+        RowKeys {
+            cx,
+            aliases: key_columns(),
+            keys: cx.doc.tables.iter().map(|_| OnceLock::new()).collect(),
+        }
     }
 
-    fn key_at(&self, doc: &Document<'_>, offset: usize) -> Option<&str> {
-        let place = doc.place_of(offset)?;
-        self.keys
-            .get(place.table)?
-            .as_ref()?
-            .get(place.row)?
-            .as_deref()
+    fn key(&self, table: usize, row: usize) -> Option<String> {
+        let doc = self.cx.doc;
+        let keys = self.keys.get(table)?.get_or_init(|| {
+            let column = find_column(doc.source, &doc.tables[table], &self.aliases)?;
+            Some(self.cx.row_keys(table, column))
+        });
+        keys.as_ref()?.get(row)?.clone().filter(|k| !k.is_empty())
     }
+
+    /// What a finding at `span` is about: its row's key, and its cell or whole row.
+    fn about(&self, span: &Span) -> About {
+        let doc = self.cx.doc;
+        let Some((table, index)) = row_at(doc, span.start) else {
+            return About {
+                key: None,
+                span: span.clone(),
+                row: false,
+            };
+        };
+        let row = &doc.tables[table].rows[index];
+        let key = self.key(table, index);
+        if span.start <= row.span.start && span.end >= row.span.end {
+            return About {
+                key,
+                span: row.span.clone(),
+                row: true,
+            };
+        }
+        let cell = row.cell_at(span.start).map(|c| row.cells[c].span());
+        About {
+            key,
+            span: cell.unwrap_or_else(|| span.clone()),
+            row: false,
+        }
+    }
+}
+
+/// The (table, row) of the body row whose text holds `offset`, pipes included.
+fn row_at(doc: &Document<'_>, offset: usize) -> Option<(usize, usize)> {
+    let table = doc.tables.partition_point(|t| t.span.end < offset);
+    let t = doc.tables.get(table).filter(|t| offset >= t.span.start)?;
+    let row = t.rows.partition_point(|r| r.span.end < offset);
+    t.rows.get(row).filter(|r| offset >= r.span.start)?;
+    Some((table, row))
 }

@@ -119,6 +119,22 @@ pub fn display(path: &Path) -> String {
     s.strip_prefix("./").unwrap_or(&s).to_string()
 }
 
+/// A path with `.` and `..` resolved without touching the disk (links are not followed).
+pub fn normalize(path: &Path) -> PathBuf {
+    use std::path::Component;
+    let mut out = PathBuf::new();
+    for part in path.components() {
+        match part {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
 /// Writes through a temporary file in the same folder (created if missing), synced and renamed
 /// over `path`, so that a crash never leaves a half-written file. An existing file keeps its
 /// permissions.

@@ -10,6 +10,7 @@
 //! [`rules::RuleSet`], [`links::check_urls`], [`fix::apply`] and the [`report`] renderers.
 //! The other public items are public because those signatures name them.
 
+pub mod baseline;
 mod changes;
 pub mod checks;
 pub mod cli;
@@ -26,6 +27,7 @@ pub mod fix;
 pub mod links;
 pub mod report;
 pub mod rules;
+pub mod server;
 mod suppress;
 
 pub use commands::{ExitStatus, run};

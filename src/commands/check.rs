@@ -1,6 +1,7 @@
 //! `survey-lint check`: lint, check links unless `--offline`, fix with `--fix`, report.
 
 use super::{ExitStatus, current_dir, eprint_report, for_each_file, load_setup, print_stdout};
+use crate::baseline::{Baseline, BaselineError, Matched};
 use crate::changes::Changes;
 use crate::cli::{CheckArgs, ColorChoice, Format};
 use crate::diagnostic::plural;
@@ -8,7 +9,7 @@ use crate::document::Document;
 use crate::engine::{FileReport, Linter};
 use crate::files;
 use crate::links::{self, CheckOptions, LinkConfig, Verdicts};
-use crate::report::{self, HumanOptions, Outcome};
+use crate::report::{self, HumanOptions, MarkdownOptions, Outcome, SourceLinks};
 use std::collections::BTreeSet;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
@@ -16,24 +17,20 @@ use std::sync::Arc;
 
 pub fn check(args: &CheckArgs) -> ExitStatus {
     let cwd = current_dir();
-    let (linter, link_config) = match load_setup(args.config.as_deref(), &cwd) {
-        Ok(loaded) => loaded,
-        Err(err) => {
-            eprint_report(miette::Report::new(err));
-            return ExitStatus::Incomplete;
-        }
+    let Some(Inputs {
+        linter,
+        link_config,
+        changes,
+        baseline,
+    }) = inputs(args, &cwd)
+    else {
+        return ExitStatus::Incomplete;
     };
-    let changes = match &args.changed_since {
-        Some(reference) => match crate::changes::since(reference, &cwd) {
-            Ok(changes) => Some(changes),
-            Err(err) => {
-                eprintln!("error: --changed-since {reference}: {err}");
-                return ExitStatus::Incomplete;
-            }
-        },
-        None => None,
-    };
-    let keep_sources = args.fix || args.format == Format::Human;
+    // A baseline names findings by the text of their cells.
+    let keep_sources = args.fix
+        || wants(args, Format::Human)
+        || args.baseline.is_some()
+        || args.write_baseline.is_some();
     let options = CheckOptions {
         use_cache: !args.no_cache,
         progress: args.format == Format::Human,
@@ -52,32 +49,41 @@ pub fn check(args: &CheckArgs) -> ExitStatus {
         );
         (outcome, Some(verdicts))
     };
+    if outcome.unchecked_links > 0 {
+        eprintln!("notice: {}", report::no_network(outcome.unchecked_links));
+    }
+    // Without --fix the baseline sees every finding, before --changed-since drops those on
+    // other lines: a new copy of a recorded duplicate row is then new wherever it stands.
+    // With --fix it sees what the fixes left.
+    if let (Some(baseline), false) = (&baseline, args.fix) {
+        apply_baseline(&mut outcome, baseline, changes.is_none());
+    }
     if let Some(changes) = &changes {
         keep_changed(&mut outcome, changes);
     }
     if args.fix {
-        let fixed = crate::fix::fix_files(
+        let diff = fix(
+            args,
             &mut outcome,
             &linter,
             verdicts.as_ref(),
             changes.as_ref(),
-            args.diff,
         );
-        if fixed.fixes > 0 {
-            eprintln!(
-                "fixed {} {} in {} {}",
-                fixed.fixes,
-                plural(fixed.fixes, "finding", "findings"),
-                fixed.files,
-                plural(fixed.files, "file", "files")
-            );
-        }
-        if args.diff {
-            print_stdout(&fixed.diff);
+        if let Some(diff) = diff {
+            print_stdout(&diff);
             return exit_status(&outcome, args.deny_warnings);
         }
+        if let Some(baseline) = &baseline {
+            apply_baseline(&mut outcome, baseline, changes.is_none());
+        }
     }
-    print_report(args, &outcome, &linter);
+    if let Some(path) = &args.write_baseline
+        && let Err(err) = write_baseline(path, &mut outcome, &cwd)
+    {
+        eprint_report(miette::Report::new(err));
+        return ExitStatus::Incomplete;
+    }
+    let written = print_report(args, &outcome, &linter);
     // Without a token, one line at the end says what the GitHub API would have done.
     if let Some(verdicts) = &verdicts
         && options.github_token.is_none()
@@ -85,38 +91,176 @@ pub fn check(args: &CheckArgs) -> ExitStatus {
     {
         eprintln!("{hint}");
     }
-    exit_status(&outcome, args.deny_warnings)
+    exit_status(&outcome, args.deny_warnings).max(written)
 }
 
-/// The report in the format asked for: on stdout, with the summary line on stderr for the
-/// formats a person reads.
-fn print_report(args: &CheckArgs, outcome: &Outcome, linter: &Linter) {
-    match args.format {
-        Format::Json => print_stdout(&report::render_json(outcome)),
+/// What a run needs before it reads a file: the rules, the link settings, the changed lines
+/// and the baseline. `None` (after saying why) when one of them cannot be had.
+struct Inputs {
+    linter: Linter,
+    link_config: LinkConfig,
+    changes: Option<Changes>,
+    baseline: Option<Baseline>,
+}
+
+fn inputs(args: &CheckArgs, cwd: &Path) -> Option<Inputs> {
+    let (linter, link_config) = load_setup(args.config.as_deref(), cwd)
+        .map_err(|err| eprint_report(miette::Report::new(err)))
+        .ok()?;
+    let changes = match &args.changed_since {
+        Some(reference) => match crate::changes::since(reference, cwd) {
+            Ok(changes) => Some(changes),
+            Err(err) => {
+                eprintln!("error: --changed-since {reference}: {err}");
+                return None;
+            }
+        },
+        None => None,
+    };
+    let baseline = match &args.baseline {
+        Some(path) => Some(
+            Baseline::read(path, cwd)
+                .map_err(|err| eprint_report(miette::Report::new(err)))
+                .ok()?,
+        ),
+        None => None,
+    };
+    Some(Inputs {
+        linter,
+        link_config,
+        changes,
+        baseline,
+    })
+}
+
+/// `--fix`: fixes, says how many; with `--diff`, the diff to print instead of the report.
+fn fix(
+    args: &CheckArgs,
+    outcome: &mut Outcome,
+    linter: &Linter,
+    verdicts: Option<&Verdicts>,
+    changes: Option<&Changes>,
+) -> Option<String> {
+    let fixed = crate::fix::fix_files(outcome, linter, verdicts, changes, args.diff);
+    if fixed.fixes > 0 {
+        eprintln!(
+            "fixed {} {} in {} {}",
+            fixed.fixes,
+            plural(fixed.fixes, "finding", "findings"),
+            fixed.files,
+            plural(fixed.files, "file", "files")
+        );
+    }
+    args.diff.then_some(fixed.diff)
+}
+
+/// `--write-baseline`: records every finding left, then leaves them out of the report.
+fn write_baseline(path: &Path, outcome: &mut Outcome, cwd: &Path) -> Result<(), BaselineError> {
+    let written = Baseline::record(&outcome.files, path, cwd);
+    written.write(path)?;
+    eprintln!(
+        "wrote {} {} to {}",
+        written.len(),
+        plural(written.len(), "finding", "findings"),
+        path.display()
+    );
+    apply_baseline(outcome, &written, false);
+    Ok(())
+}
+
+/// The report in the format asked for on stdout, with the summary line on stderr for the
+/// formats a person reads; then each `--output` file. A file that cannot be written makes the
+/// run incomplete.
+fn print_report(args: &CheckArgs, outcome: &Outcome, linter: &Linter) -> ExitStatus {
+    let color = match args.color {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
+        }
+    };
+    print_stdout(&render(args.format, outcome, linter, args, color));
+    if matches!(args.format, Format::Github | Format::Human) {
+        eprint!("{}", report::render_summary(outcome));
+    }
+    let mut status = ExitStatus::Clean;
+    for output in &args.output {
+        let text = render(output.format, outcome, linter, args, false);
+        if let Err(err) = std::fs::write(&output.path, text) {
+            eprintln!("error: --output {}: {err}", output.path.display());
+            status = ExitStatus::Incomplete;
+        }
+    }
+    status
+}
+
+fn render(
+    format: Format,
+    outcome: &Outcome,
+    linter: &Linter,
+    args: &CheckArgs,
+    color: bool,
+) -> String {
+    match format {
+        Format::Json => report::render_json(outcome),
         Format::Sarif => {
             let specs: Vec<_> = linter.rules.rules.iter().map(|r| r.spec.clone()).collect();
-            print_stdout(&report::render_sarif(outcome, &specs));
+            report::render_sarif(outcome, &specs)
         }
-        Format::Github => {
-            print_stdout(&report::render_github(outcome));
-            eprint!("{}", report::render_summary(outcome));
-        }
-        Format::Junit => print_stdout(&report::render_junit(outcome)),
+        Format::Github => report::render_github(outcome),
+        Format::Junit => report::render_junit(outcome),
+        Format::Markdown => report::render_markdown(outcome, &markdown_options(args)),
         Format::Human => {
-            let color = match args.color {
-                ColorChoice::Always => true,
-                ColorChoice::Never => false,
-                ColorChoice::Auto => {
-                    std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
-                }
-            };
             let width = terminal_width();
-            print_stdout(&report::render_human(
-                outcome,
-                HumanOptions { color, width },
-            ));
-            eprint!("{}", report::render_summary(outcome));
+            report::render_human(outcome, HumanOptions { color, width })
         }
+    }
+}
+
+/// Line links on GitHub when the Actions variables say where the files are.
+fn markdown_options(args: &CheckArgs) -> MarkdownOptions {
+    let var = |name| std::env::var(name).ok().filter(|v| !v.is_empty());
+    let links = match (
+        var("GITHUB_SERVER_URL"),
+        var("GITHUB_REPOSITORY"),
+        var("GITHUB_SHA"),
+    ) {
+        (Some(server), Some(repository), Some(sha)) => {
+            let cwd = current_dir();
+            Some(SourceLinks {
+                blob: format!("{}/{repository}/blob/{sha}", server.trim_end_matches('/')),
+                root: var("GITHUB_WORKSPACE").map_or_else(|| cwd.clone(), PathBuf::from),
+                cwd,
+            })
+        }
+        _ => None,
+    };
+    let mut options = MarkdownOptions {
+        links,
+        ..MarkdownOptions::default()
+    };
+    if let Some(max) = args.markdown_max_bytes {
+        options.max_bytes = max;
+    }
+    options
+}
+
+/// Drops the findings the baseline records; says how many recorded ones were not found
+/// when every finding was looked at (`complete`).
+fn apply_baseline(outcome: &mut Outcome, baseline: &Baseline, complete: bool) {
+    let mut matched = Matched::default();
+    for file in &mut outcome.files {
+        matched += baseline.filter(file);
+    }
+    outcome.baselined += matched.known;
+    if complete && matched.gone > 0 {
+        eprintln!(
+            "{} {} of the baseline {} no longer found: --write-baseline again to drop {}",
+            matched.gone,
+            plural(matched.gone, "finding", "findings"),
+            plural(matched.gone, "was", "were"),
+            plural(matched.gone, "it", "them"),
+        );
     }
 }
 
@@ -155,7 +299,11 @@ fn lint_paths(paths: &[PathBuf], linter: &Linter, keep_sources: bool) -> Outcome
             Err(err) => errors.push(err),
         }
     }
-    Outcome { files, errors }
+    Outcome {
+        files,
+        errors,
+        ..Outcome::default()
+    }
 }
 
 /// Lints with link checking: every file is read and parsed once, its URLs are checked (each
@@ -184,7 +332,11 @@ fn lint_paths_online(
         collect_urls(path, doc, changes, &mut urls);
     }
     let urls: Vec<String> = urls.into_iter().collect();
-    let verdicts = links::check_urls_with_cache(&urls, config, options, cache);
+    let mut verdicts = links::check_urls_with_cache(&urls, config, options, cache);
+    // Links no host could be asked about are not reported one by one, but counted once.
+    let before = verdicts.len();
+    verdicts.retain(|_, settled| !settled.verdict.no_network());
+    let unchecked_links = before - verdicts.len();
     let files = sources
         .par_iter()
         .zip(docs)
@@ -192,7 +344,13 @@ fn lint_paths_online(
             linter.lint_document(path.clone(), source, &doc, Some(&verdicts))
         })
         .collect();
-    (Outcome { files, errors }, verdicts)
+    let outcome = Outcome {
+        files,
+        errors,
+        unchecked_links,
+        ..Outcome::default()
+    };
+    (outcome, verdicts)
 }
 
 /// The URLs (as requested) of a document's links; with `--changed-since`, only those on changed
@@ -217,11 +375,20 @@ fn collect_urls(
     }
 }
 
+/// Whether `format` is written, on stdout or by `--output`.
+fn wants(args: &CheckArgs, format: Format) -> bool {
+    args.format == format || args.output.iter().any(|o| o.format == format)
+}
+
+/// Links that could not be checked count as the warnings they would have been, so that the
+/// exit status does not depend on whether the network was down or slow.
 fn exit_status(outcome: &Outcome, deny_warnings: bool) -> ExitStatus {
     let counts = outcome.counts();
     if !outcome.errors.is_empty() {
         ExitStatus::Incomplete
-    } else if counts.errors > 0 || (deny_warnings && counts.warnings > 0) {
+    } else if counts.errors > 0
+        || (deny_warnings && (counts.warnings > 0 || outcome.unchecked_links > 0))
+    {
         ExitStatus::Findings
     } else {
         ExitStatus::Clean

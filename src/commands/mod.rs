@@ -5,17 +5,20 @@ mod check;
 mod extract;
 mod links;
 mod rules;
+mod server;
 
 use crate::cli::{Cli, Command};
 use crate::config::{self, ConfigError};
 use crate::engine::Linter;
 use crate::files;
 use crate::rules::{RuleSet, RuleSpec};
+use crate::server::Setup;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
 /// How a run ended: the exit status scripts rely on.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Ordered by precedence: the highest status of a run's parts wins.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum ExitStatus {
     /// 0: nothing that fails the run.
     Clean,
@@ -43,6 +46,7 @@ pub fn run(cli: Cli) -> ExitStatus {
         Command::Explain { rule } => rules::explain(&rule),
         Command::Links(args) => links::links(&args),
         Command::Extract(args) => extract::extract(&args),
+        Command::Server(args) => server::server(&args),
     }
 }
 
@@ -77,6 +81,12 @@ fn load_setup(
     explicit_config: Option<&Path>,
     cwd: &Path,
 ) -> Result<(Linter, crate::links::LinkConfig), ConfigError> {
+    setup(explicit_config, cwd).map(|setup| (setup.linter, setup.links))
+}
+
+/// [`load_setup`], with the files it was read from (for the server, which reads them again
+/// when they change).
+fn setup(explicit_config: Option<&Path>, cwd: &Path) -> Result<Setup, ConfigError> {
     let loaded = config::load(explicit_config, cwd)?;
     let specs = all_specs(&loaded);
     let levels = loaded.levels(&specs)?;
@@ -86,11 +96,27 @@ fn load_setup(
             .copied()
             .unwrap_or_else(|| spec.default_level())
     });
+    let mut files = Vec::new();
+    if let Some(path) = &loaded.path {
+        let base = path.parent().unwrap_or(Path::new("."));
+        files.extend(
+            loaded
+                .config
+                .rule_files
+                .iter()
+                .map(|f| base.join(f.get_ref())),
+        );
+        files.push(path.clone());
+    }
     let linter = Linter {
         rules,
         exceptions: loaded.exceptions,
     };
-    Ok((linter, loaded.config.links))
+    Ok(Setup {
+        linter,
+        links: loaded.config.links,
+        files,
+    })
 }
 
 /// The built-in rules, then the rules of the config's rule files.

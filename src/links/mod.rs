@@ -237,8 +237,15 @@ pub fn is_http(text: &str) -> bool {
 const EXCLUDED: &str = "excluded by pattern";
 const NOT_A_URL: &str = "not a valid URL";
 const NOT_HTTP: &str = "not an http(s) URL";
+/// How the reason of a link that could not be checked because no host answered begins.
+const NO_NETWORK: &str = "no network";
 
 impl Verdict {
+    /// Unreachable because no host at all answered the run: the link was not really checked.
+    pub fn no_network(&self) -> bool {
+        matches!(self, Verdict::Unreachable { reason } if reason.starts_with(NO_NETWORK))
+    }
+
     /// Skipped for a reason the user did not ask for — the address policy refused a private,
     /// loopback or metadata address, or the target is not a valid URL — rather than because
     /// the config excluded the link or it is not an http(s) link.
@@ -316,6 +323,24 @@ fn verdicts_for(
                 Err(verdict) => Settled::http(verdict),
             };
             (given.clone(), settled)
+        })
+        .collect()
+}
+
+/// The verdicts that need no request: those the cache holds, and the links no request is
+/// made for (excluded, refused, not http). An editor shows them at once, before the others
+/// are checked.
+pub fn cached_verdicts(urls: &[String], config: &LinkConfig, options: &CheckOptions) -> Verdicts {
+    let cache = open_cache(config, options);
+    let cached = |url: &Url| cache.as_ref().and_then(|c| c.get(url.as_str()));
+    prepare_all(urls, config)
+        .into_iter()
+        .filter_map(|(given, prepared)| {
+            let verdict = match prepared {
+                Ok((url, fragment)) => with_fragment(cached(&url)?, fragment),
+                Err(verdict) => verdict,
+            };
+            Some((given.clone(), Settled::http(verdict)))
         })
         .collect()
 }

@@ -32,6 +32,11 @@ pub struct Shared {
     pub client: Client,
     /// See [`super::policy::PolicyResolver::resolved_public`].
     pub resolved_public: Arc<AtomicBool>,
+    /// Set once a request reaches a host (it answers, or fails after connecting): without
+    /// it, every failure of the run may be the network's.
+    pub reached: AtomicBool,
+    /// Set when the time budget cut a check short.
+    pub cut: AtomicBool,
     pub config: LinkConfig,
     pub allow: Arc<AllowPrivate>,
     pub global: Semaphore,
@@ -199,7 +204,11 @@ async fn send(
         .timeout(shared.config.request_timeout.0)
         // The body is not read (or barely): nothing to gain from compression.
         .header(ACCEPT_ENCODING, "identity");
-    let mut response = request.send().await.map_err(Failure::Http)?;
+    let sent = request.send().await;
+    if sent.as_ref().is_ok() || sent.as_ref().is_err_and(|e| !e.is_connect()) {
+        shared.reached.store(true, Ordering::Relaxed);
+    }
+    let mut response = sent.map_err(Failure::Http)?;
     let status = response.status();
     let headers = std::mem::take(response.headers_mut());
     if matches!(status.as_u16(), 429 | 503)

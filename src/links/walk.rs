@@ -5,7 +5,7 @@
 use super::config::LinkConfig;
 use super::policy::{NO_SUCH_HOST, PolicyResolver, check_host, check_ip};
 use super::probe::{Hop, Shared};
-use super::{CheckOptions, Verdict, unreachable};
+use super::{CheckOptions, NO_NETWORK, Verdict, unreachable};
 use indicatif::{MultiProgress, ProgressBar, ProgressStyle};
 use std::collections::HashMap;
 use std::io::IsTerminal;
@@ -66,6 +66,11 @@ pub async fn check_on_runtime(
     if !shared.resolved_public.load(Ordering::Relaxed) {
         doubt_missing_hosts(&mut verdicts);
     }
+    // A check cut by the time budget may have reached its host: no blame then.
+    let cut = shared.cut.load(Ordering::Relaxed);
+    if !shared.reached.load(Ordering::Relaxed) && !cut {
+        blame_the_network(&mut verdicts);
+    }
     verdicts
 }
 
@@ -88,6 +93,16 @@ impl Progress {
             bar.set_style(style);
         }
         bar
+    }
+}
+
+/// When no request of the run reached a host (every one failed to resolve or connect), the links that could not be confirmed say
+/// nothing of themselves: the network is down (see [`Verdict::no_network`]).
+fn blame_the_network(verdicts: &mut HashMap<String, Verdict>) {
+    for verdict in verdicts.values_mut() {
+        if let Verdict::Unreachable { reason } = verdict {
+            *reason = format!("{NO_NETWORK}: no host could be reached ({reason})");
+        }
     }
 }
 
@@ -136,6 +151,8 @@ fn shared_state(
     Ok(Shared {
         client,
         resolved_public,
+        reached: AtomicBool::new(false),
+        cut: AtomicBool::new(false),
         config: config.clone(),
         allow,
         global: Semaphore::new(config.max_concurrency.max(1)),
@@ -148,7 +165,10 @@ fn shared_state(
 async fn check_one(shared: &Shared, url: Url) -> Verdict {
     match tokio::time::timeout_at(shared.deadline, follow(shared, url)).await {
         Ok(verdict) => verdict,
-        Err(_) => unreachable("time budget exhausted"),
+        Err(_) => {
+            shared.cut.store(true, Ordering::Relaxed);
+            unreachable("time budget exhausted")
+        }
     }
 }
 

@@ -311,6 +311,9 @@ pub fn render_summary(outcome: &Outcome) -> String {
         ));
     }
     line.push_str(&format!(" in {files} {}", plural(files, "file", "files")));
+    if outcome.baselined > 0 {
+        line.push_str(&format!(" ({} in the baseline)", outcome.baselined));
+    }
     if !outcome.errors.is_empty() {
         let n = outcome.errors.len();
         line.push_str(&format!(

@@ -30,6 +30,10 @@ struct Summary {
     errors: usize,
     warnings: usize,
     infos: usize,
+    /// Findings left out because the baseline records them.
+    baselined: usize,
+    /// Links not checked because no host answered at all.
+    unchecked_links: usize,
 }
 
 #[derive(Serialize)]
@@ -98,6 +102,8 @@ pub fn render_json(outcome: &Outcome) -> String {
             errors: counts.errors,
             warnings: counts.warnings,
             infos: counts.infos,
+            baselined: outcome.baselined,
+            unchecked_links: outcome.unchecked_links,
         },
         diagnostics: outcome
             .files

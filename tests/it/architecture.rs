@@ -21,8 +21,10 @@ const LAYERS: &[&str] = &[
     "engine",
     "extract",
     "report",
+    "baseline",
     "fix",
     "config",
+    "server",
     "commands",
 ];
 

@@ -162,6 +162,24 @@ fn exceptions_accept_findings_by_rule_and_key_or_by_url() {
 }
 
 #[test]
+fn an_exception_by_key_accepts_a_finding_about_the_whole_row() {
+    let dir = tempfile::tempdir().unwrap();
+    let survey = "| Model | Size |\n|---|---|\n| Vicuna | 7B |\n| Vicuna | 7B |\n| Alpaca | 7B |\n| Alpaca | 7B |\n";
+    write(dir.path(), "a.md", survey);
+    write(
+        dir.path(),
+        "survey-lint.toml",
+        "[[exceptions]]\nrule = \"duplicate-row\"\nkey = \"vicuna\"\n",
+    );
+    let (json, _, stderr) = check_in(dir.path(), &["a.md"]);
+    assert_eq!(
+        rule_lines(&json),
+        [("duplicate-row".to_string(), 6)],
+        "{stderr}"
+    );
+}
+
+#[test]
 fn an_exception_without_key_or_url_is_an_error() {
     let dir = tempfile::tempdir().unwrap();
     write(

@@ -95,3 +95,79 @@ fn junit_has_one_case_per_file_and_one_failure_per_finding() {
         "stray tag"
     );
 }
+
+#[test]
+fn one_run_writes_every_output_as_its_own_run_would() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = |name: &str| dir.path().join(name);
+    let output = survey_lint()
+        .args(["check", "--offline", "--format", "json", SEED])
+        .arg("--output")
+        .arg(format!("sarif={}", path("out.sarif").display()))
+        .arg("--output")
+        .arg(format!("markdown={}", path("summary.md").display()))
+        .arg("--output")
+        .arg(format!("github={}", path("annotations.txt").display()))
+        .arg("--output")
+        .arg(format!("human={}", path("human.txt").display()))
+        .env_remove("GITHUB_SHA")
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let (json, _) = crate::support::check_json(&[SEED]);
+    let stdout: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(stdout, json, "stdout keeps its own format");
+    for (format, file) in [
+        ("sarif", "out.sarif"),
+        ("markdown", "summary.md"),
+        ("github", "annotations.txt"),
+    ] {
+        let alone = survey_lint()
+            .args(["check", "--offline", "--format", format, SEED])
+            .env_remove("GITHUB_SHA")
+            .output()
+            .unwrap();
+        let written = std::fs::read_to_string(path(file)).unwrap();
+        assert_eq!(
+            written,
+            String::from_utf8(alone.stdout).unwrap(),
+            "{format}"
+        );
+    }
+    let human = std::fs::read_to_string(path("human.txt")).unwrap();
+    assert!(human.contains("SL101/duplicate-row"), "{human}");
+    assert!(!human.contains('\u{1b}'), "no colours in a file");
+}
+
+#[test]
+fn an_output_that_cannot_be_written_makes_the_run_incomplete() {
+    let output = survey_lint()
+        .args(["check", "--offline", "--format", "github", SEED])
+        .args(["--output", "sarif=/nonexistent-folder/out.sarif"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(!output.stdout.is_empty(), "stdout is still written");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("--output /nonexistent-folder/out.sarif"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn an_output_must_name_a_known_format_and_a_path() {
+    for (spec, says) in [
+        ("sarif", "expected FORMAT=PATH"),
+        ("yaml=out.yml", "unknown format `yaml`"),
+        ("json=", "no path"),
+    ] {
+        let output = survey_lint()
+            .args(["check", "--offline", SEED, "--output", spec])
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(2), "{spec}");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(stderr.contains(says), "{spec}: {stderr}");
+    }
+}

@@ -1,6 +1,7 @@
 //! The integration tests: one binary, one module per area.
 
 mod architecture;
+mod baseline;
 mod changes;
 mod cli;
 mod config;
@@ -8,10 +9,12 @@ mod fix;
 mod formats;
 mod gfm;
 mod links;
+mod markdown;
 mod no_panic;
 mod online;
 mod oracle;
 mod rendered;
 mod rules;
 mod seed;
+mod server;
 mod support;

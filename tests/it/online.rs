@@ -116,3 +116,82 @@ fn changed_since_requests_no_link_on_an_unchanged_line() {
     assert!(paths.iter().all(|p| p == "/404"), "requested {paths:?}");
     assert!(!paths.is_empty());
 }
+
+/// `http://127.0.0.1:PORT/…` on a port nothing listens on: the connection is refused.
+fn closed_port_url(path: &str) -> String {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    drop(listener);
+    format!("http://127.0.0.1:{port}{path}")
+}
+
+/// Runs `check --format json` in `dir`; (JSON, stderr, status).
+fn check_with_stderr(dir: &Path, args: &[&str]) -> (serde_json::Value, String, i32) {
+    let output = survey_lint()
+        .args(["check", "--format", "json"])
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .unwrap();
+    let json = serde_json::from_slice(&output.stdout).unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+    (json, stderr, output.status.code().unwrap())
+}
+
+#[test]
+fn when_no_host_answers_one_notice_replaces_a_warning_per_link() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write_config(d);
+    let (a, b, c) = (
+        closed_port_url("/a"),
+        closed_port_url("/b"),
+        closed_port_url("/c"),
+    );
+    let survey = format!(
+        "| Model | Link |\n|---|---|\n| A | {a} |\n| B | {b} |\n| C | {c} |\n| | |\n\nAgain: {a}\n"
+    );
+    std::fs::write(d.join("survey.md"), survey).unwrap();
+    let (json, stderr, status) = check_with_stderr(d, &["--no-cache", "survey.md"]);
+    assert_eq!(
+        rule_lines(&json),
+        [("empty-row".to_string(), 6)],
+        "{stderr}"
+    );
+    assert_eq!(json["summary"]["unchecked_links"], 3, "three URLs");
+    assert_eq!(
+        stderr.matches("no network").count(),
+        1,
+        "one notice: {stderr}"
+    );
+    assert!(
+        stderr.contains("notice: no network: 3 links not checked"),
+        "{stderr}"
+    );
+    assert_eq!(status, 1, "the empty row still fails the run");
+
+    // The status is what the unreachable warnings would have made it.
+    std::fs::write(d.join("survey.md"), format!("See {a} and {b}.\n")).unwrap();
+    let (_, _, status) = check_with_stderr(d, &["--no-cache", "survey.md"]);
+    assert_eq!(status, 0);
+    let (_, _, status) = check_with_stderr(d, &["--no-cache", "--deny-warnings", "survey.md"]);
+    assert_eq!(status, 1);
+    let (_, _, status) = check_with_stderr(d, &["--no-cache", "--offline", "survey.md"]);
+    assert_eq!(status, 0);
+}
+
+#[test]
+fn when_one_host_answers_the_others_are_unreachable_links() {
+    let server = Server::start("127.0.0.1", by_path);
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write_config(d);
+    let closed = closed_port_url("/x");
+    let survey = format!("See {} and {closed}.\n", server.url("/ok"));
+    std::fs::write(d.join("survey.md"), survey).unwrap();
+    let (json, stderr, status) = check_with_stderr(d, &["--no-cache", "survey.md"]);
+    assert_eq!(rule_lines(&json), [("unreachable-link".to_string(), 1)]);
+    assert_eq!(json["summary"]["unchecked_links"], 0);
+    assert!(!stderr.contains("no network"), "{stderr}");
+    assert_eq!(status, 0, "an unreachable link is a warning");
+}

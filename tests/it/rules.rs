@@ -108,7 +108,7 @@ fn human(rule: &str, name: &str) -> String {
     );
     let outcome = Outcome {
         files: vec![report],
-        errors: Vec::new(),
+        ..Outcome::default()
     };
     render_human(
         &outcome,

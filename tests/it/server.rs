@@ -1,0 +1,613 @@
+//! `survey-lint server`: the binary started as an editor starts it, spoken to in JSON-RPC over
+//! its stdin and stdout.
+
+use crate::links::by_path;
+use crate::links::server::Server;
+use crate::support::{check_json, fixture, read};
+use serde_json::{Value, json};
+use std::collections::VecDeque;
+use std::io::{BufRead, BufReader, Write};
+use std::path::Path;
+use std::process::{Child, ChildStdin, Command, Stdio};
+use std::sync::mpsc::{Receiver, RecvTimeoutError};
+use std::time::{Duration, Instant};
+
+/// Longer than any answer should take; a test that waits this long fails.
+const PATIENCE: Duration = Duration::from_secs(30);
+
+/// A language client: frames messages on the server's stdin and reads its stdout on a thread.
+struct Client {
+    child: Child,
+    stdin: ChildStdin,
+    incoming: Receiver<Value>,
+    /// Messages read while waiting for another.
+    backlog: VecDeque<Value>,
+    next_id: i64,
+}
+
+impl Client {
+    /// Starts the server in `dir` and initializes it with `capabilities` and
+    /// `initializationOptions`; returns the client and the server's `initialize` result.
+    fn start(dir: &Path, capabilities: Value, options: Value) -> (Client, Value) {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_survey-lint"))
+            .arg("server")
+            .current_dir(dir)
+            .env_remove("GITHUB_TOKEN")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("start survey-lint server");
+        let stdin = child.stdin.take().expect("stdin");
+        let stdout = child.stdout.take().expect("stdout");
+        let (sender, incoming) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let mut reader = BufReader::new(stdout);
+            while let Some(message) = read_message(&mut reader) {
+                if sender.send(message).is_err() {
+                    break;
+                }
+            }
+        });
+        let mut client = Client {
+            child,
+            stdin,
+            incoming,
+            backlog: VecDeque::new(),
+            next_id: 0,
+        };
+        let root = url(dir);
+        let result = client.request(
+            "initialize",
+            json!({
+                "processId": null,
+                "rootUri": root,
+                "workspaceFolders": [{"uri": root, "name": "survey"}],
+                "capabilities": capabilities,
+                "initializationOptions": options,
+            }),
+        );
+        client.notify("initialized", json!({}));
+        (client, result)
+    }
+
+    fn send(&mut self, message: Value) {
+        let body = message.to_string();
+        write!(self.stdin, "Content-Length: {}\r\n\r\n{body}", body.len()).expect("write");
+        self.stdin.flush().expect("flush");
+    }
+
+    fn notify(&mut self, method: &str, params: Value) {
+        self.send(json!({"jsonrpc": "2.0", "method": method, "params": params}));
+    }
+
+    /// Sends a request and waits for its response's `result`.
+    fn request(&mut self, method: &str, params: Value) -> Value {
+        self.next_id += 1;
+        let id = self.next_id;
+        self.send(json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params}));
+        let response = self.wait(|m| m["id"] == id && m.get("method").is_none());
+        assert!(response.get("error").is_none(), "{method}: {response}");
+        response["result"].clone()
+    }
+
+    /// The first message (in the order received) that `wanted` accepts; the others are kept.
+    fn wait(&mut self, wanted: impl Fn(&Value) -> bool) -> Value {
+        if let Some(at) = self.backlog.iter().position(&wanted) {
+            return self.backlog.remove(at).expect("in the backlog");
+        }
+        let deadline = Instant::now() + PATIENCE;
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match self.incoming.recv_timeout(left) {
+                Ok(message) if wanted(&message) => return message,
+                Ok(message) => self.backlog.push_back(message),
+                Err(RecvTimeoutError::Timeout) => panic!("no such message; got {:?}", self.backlog),
+                Err(RecvTimeoutError::Disconnected) => {
+                    panic!("the server is gone; got {:?}", self.backlog)
+                }
+            }
+        }
+    }
+
+    /// The diagnostics published for `uri` at `version` (any version when `None`).
+    fn diagnostics(&mut self, uri: &str, version: Option<i64>) -> Vec<Value> {
+        let message = self.wait(|m| {
+            m["method"] == "textDocument/publishDiagnostics"
+                && m["params"]["uri"] == uri
+                && version.is_none_or(|v| m["params"]["version"] == v)
+        });
+        message["params"]["diagnostics"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default()
+    }
+
+    /// Asks to shut down, says exit, and returns the exit status.
+    fn shut_down(mut self) -> Option<i32> {
+        assert_eq!(self.request("shutdown", Value::Null), Value::Null);
+        self.notify("exit", Value::Null);
+        let deadline = Instant::now() + PATIENCE;
+        loop {
+            if let Some(status) = self.child.try_wait().expect("wait") {
+                return status.code();
+            }
+            assert!(Instant::now() < deadline, "the server did not exit");
+            std::thread::sleep(Duration::from_millis(10));
+        }
+    }
+}
+
+impl Drop for Client {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn read_message(reader: &mut impl BufRead) -> Option<Value> {
+    let mut length = None;
+    loop {
+        let mut line = String::new();
+        if reader.read_line(&mut line).ok()? == 0 {
+            return None;
+        }
+        let line = line.trim_end();
+        if line.is_empty() {
+            break;
+        }
+        if let Some(value) = line.strip_prefix("Content-Length:") {
+            length = value.trim().parse().ok();
+        }
+    }
+    let mut body = vec![0; length?];
+    reader.read_exact(&mut body).ok()?;
+    serde_json::from_slice(&body).ok()
+}
+
+fn url(path: &Path) -> String {
+    url::Url::from_file_path(path)
+        .expect("absolute path")
+        .to_string()
+}
+
+/// (0-based line, code) of each diagnostic.
+fn lines_and_codes(diagnostics: &[Value]) -> Vec<(u64, String)> {
+    diagnostics
+        .iter()
+        .map(|d| {
+            (
+                d["range"]["start"]["line"].as_u64().unwrap(),
+                d["code"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+/// The text of `range` in `text`, columns in UTF-16 code units.
+fn utf16_slice(text: &str, range: &Value) -> String {
+    let line = |p: &Value| {
+        text.lines()
+            .nth(p["line"].as_u64().unwrap() as usize)
+            .unwrap()
+    };
+    let (start, end) = (&range["start"], &range["end"]);
+    assert_eq!(start["line"], end["line"], "one line");
+    let units: Vec<u16> = line(start).encode_utf16().collect();
+    let (a, b) = (
+        start["character"].as_u64().unwrap() as usize,
+        end["character"].as_u64().unwrap() as usize,
+    );
+    String::from_utf16(&units[a..b]).unwrap()
+}
+
+/// Applies LSP text edits (non-overlapping) to `text`, UTF-16 columns.
+fn apply(text: &str, edits: &[Value]) -> String {
+    let offset = |p: &Value| {
+        let line = p["line"].as_u64().unwrap() as usize;
+        let start: usize = text.split_inclusive('\n').take(line).map(str::len).sum();
+        let rest = &text[start..];
+        let mut units = 0;
+        let wanted = p["character"].as_u64().unwrap() as usize;
+        let at = rest
+            .char_indices()
+            .find(|(_, c)| {
+                let before = units;
+                units += c.len_utf16();
+                before >= wanted || *c == '\n'
+            })
+            .map_or(rest.len(), |(i, _)| i);
+        start + at
+    };
+    let mut spans: Vec<(usize, usize, &str)> = edits
+        .iter()
+        .map(|e| {
+            (
+                offset(&e["range"]["start"]),
+                offset(&e["range"]["end"]),
+                e["newText"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    spans.sort();
+    let mut out = text.to_string();
+    for (start, end, new) in spans.into_iter().rev() {
+        out.replace_range(start..end, new);
+    }
+    out
+}
+
+fn seed_folder() -> (tempfile::TempDir, String, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let text = read(&fixture("open-llm-survey.md"));
+    let path = dir.path().join("survey.md");
+    std::fs::write(&path, &text).unwrap();
+    (dir, url(&path), text)
+}
+
+#[test]
+fn the_server_publishes_edits_fixes_and_shuts_down() {
+    let (dir, uri, text) = seed_folder();
+    let (mut client, init) = Client::start(dir.path(), json!({}), Value::Null);
+    let capabilities = &init["capabilities"];
+    assert_eq!(capabilities["positionEncoding"], "utf-16");
+    assert_eq!(capabilities["textDocumentSync"]["change"], 2, "incremental");
+    assert_eq!(
+        capabilities["codeActionProvider"]["codeActionKinds"],
+        json!(["quickfix"])
+    );
+    assert_eq!(init["serverInfo"]["name"], "survey-lint");
+
+    // Open: the seed's findings, as `check` finds them.
+    client.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": uri, "languageId": "markdown", "version": 1, "text": text}}),
+    );
+    let diagnostics = client.diagnostics(&uri, Some(1));
+    let (cli, _) = check_json(&["tests/fixtures/open-llm-survey.md"]);
+    let expected: Vec<(u64, String)> = cli["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (
+                d["line"].as_u64().unwrap() - 1,
+                d["code"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(lines_and_codes(&diagnostics), expected);
+    let duplicates: Vec<&Value> = diagnostics
+        .iter()
+        .filter(|d| d["code"] == "SL101")
+        .collect();
+    assert_eq!(duplicates.len(), 2);
+    for (d, line) in duplicates.iter().zip([18, 19]) {
+        assert_eq!(d["range"]["start"], json!({"line": line, "character": 0}));
+        assert_eq!(d["severity"], 1);
+        assert_eq!(d["source"], "survey-lint");
+        assert_eq!(
+            d["message"],
+            "row duplicates row 18 (duplicate-row)\nhelp: delete this row"
+        );
+        let related = &d["relatedInformation"][0];
+        assert_eq!(related["location"]["uri"], uri);
+        assert_eq!(related["location"]["range"]["start"]["line"], 17);
+        assert_eq!(related["message"], "first occurrence");
+    }
+    let empty = diagnostics
+        .iter()
+        .find(|d| d["code"] == "SL102")
+        .expect("empty-row");
+    assert_eq!(empty["range"]["start"]["line"], 24);
+    let split = diagnostics
+        .iter()
+        .find(|d| d["code"] == "SL201")
+        .expect("malformed-compute");
+    assert_eq!(
+        utf16_slice(&text, &split["range"]),
+        "A 100",
+        "UTF-16 columns past CJK text"
+    );
+
+    // Edit the second copy of the Vicuna row (line 20): only one duplicate is left.
+    let line_20 = text.lines().nth(19).unwrap();
+    let at = line_20.find("Vicuna").unwrap() as u32;
+    client.notify(
+        "textDocument/didChange",
+        json!({
+            "textDocument": {"uri": uri, "version": 2},
+            "contentChanges": [{
+                "range": {"start": {"line": 19, "character": at}, "end": {"line": 19, "character": at + 6}},
+                "text": "Vicuna-33B"
+            }]
+        }),
+    );
+    let diagnostics = client.diagnostics(&uri, Some(2));
+    let rows: Vec<u64> = (lines_and_codes(&diagnostics).into_iter())
+        .filter(|(_, code)| code == "SL101")
+        .map(|(line, _)| line)
+        .collect();
+    assert_eq!(rows, [18]);
+    let mut text = apply(
+        &text,
+        &[
+            json!({"range": {"start": {"line": 19, "character": at}, "end": {"line": 19, "character": at + 6}}, "newText": "Vicuna-33B"}),
+        ],
+    );
+
+    // Quick fixes on the empty row: delete it (preferred), or disable the rule on its line.
+    let actions = client.request(
+        "textDocument/codeAction",
+        json!({
+            "textDocument": {"uri": uri},
+            "range": {"start": {"line": 24, "character": 3}, "end": {"line": 24, "character": 3}},
+            "context": {"diagnostics": []}
+        }),
+    );
+    let titles: Vec<&str> = actions
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["title"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        titles,
+        ["Fix: delete this row", "Disable `empty-row` for this line"]
+    );
+    let fix = &actions[0];
+    assert_eq!(fix["kind"], "quickfix");
+    assert_eq!(fix["isPreferred"], true);
+    assert_eq!(fix["diagnostics"][0]["code"], "SL102");
+    let edits = fix["edit"]["changes"][&uri].as_array().unwrap().clone();
+    assert_eq!(
+        edits,
+        [
+            json!({"range": {"start": {"line": 24, "character": 0}, "end": {"line": 25, "character": 0}}, "newText": ""})
+        ]
+    );
+    // The client applies the fix as an edit of the document.
+    text = apply(&text, &edits);
+    client.notify(
+        "textDocument/didChange",
+        json!({
+            "textDocument": {"uri": uri, "version": 3},
+            "contentChanges": edits.iter().map(|e| json!({"range": e["range"], "text": e["newText"]})).collect::<Vec<_>>()
+        }),
+    );
+    let diagnostics = client.diagnostics(&uri, Some(3));
+    assert!(
+        !diagnostics.iter().any(|d| d["code"] == "SL102"),
+        "{diagnostics:?}"
+    );
+
+    // Disabling glued-url on line 23 leaves the other glued URLs reported.
+    let glued = |d: &[Value]| -> Vec<u64> {
+        (lines_and_codes(d).into_iter())
+            .filter(|(_, c)| c == "SL301")
+            .map(|(l, _)| l)
+            .collect()
+    };
+    assert_eq!(glued(&diagnostics), [21, 22, 23]);
+    let actions = client.request(
+        "textDocument/codeAction",
+        json!({
+            "textDocument": {"uri": uri},
+            "range": {"start": {"line": 22, "character": 0}, "end": {"line": 22, "character": 1000}},
+            "context": {"diagnostics": [], "only": ["quickfix"]}
+        }),
+    );
+    let disable = (actions.as_array().unwrap().iter())
+        .find(|a| a["title"] == "Disable `glued-url` for this line")
+        .expect("a disable action");
+    let edits = disable["edit"]["changes"][&uri].as_array().unwrap().clone();
+    text = apply(&text, &edits);
+    assert!(
+        text.lines()
+            .nth(22)
+            .unwrap()
+            .contains("<!-- survey-lint-disable-line glued-url -->")
+    );
+    client.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": uri, "version": 4}, "contentChanges": [{"text": text}]}),
+    );
+    let diagnostics = client.diagnostics(&uri, Some(4));
+    assert_eq!(glued(&diagnostics), [21, 23]);
+
+    // Closing clears the document's diagnostics; then a clean shutdown.
+    client.notify(
+        "textDocument/didClose",
+        json!({"textDocument": {"uri": uri}}),
+    );
+    assert_eq!(client.diagnostics(&uri, None), Vec::<Value>::new());
+    assert_eq!(client.shut_down(), Some(0));
+}
+
+#[test]
+fn positions_are_bytes_when_the_client_offers_utf8() {
+    let (dir, uri, text) = seed_folder();
+    let capabilities = json!({"general": {"positionEncodings": ["utf-8", "utf-16"]}});
+    let (mut client, init) = Client::start(dir.path(), capabilities, Value::Null);
+    assert_eq!(init["capabilities"]["positionEncoding"], "utf-8");
+    client.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": uri, "languageId": "markdown", "version": 1, "text": text}}),
+    );
+    let diagnostics = client.diagnostics(&uri, Some(1));
+    let split = diagnostics
+        .iter()
+        .find(|d| d["code"] == "SL201")
+        .expect("malformed-compute");
+    let range = &split["range"];
+    let line = text
+        .lines()
+        .nth(range["start"]["line"].as_u64().unwrap() as usize)
+        .unwrap();
+    let (a, b) = (
+        range["start"]["character"].as_u64().unwrap() as usize,
+        range["end"]["character"].as_u64().unwrap() as usize,
+    );
+    assert_eq!(&line[a..b], "A 100");
+    assert_eq!(client.shut_down(), Some(0));
+}
+
+#[test]
+fn a_bad_config_is_a_diagnostic_on_the_config_and_its_mending_is_picked_up() {
+    let (dir, uri, text) = seed_folder();
+    let config = dir.path().join("survey-lint.toml");
+    std::fs::write(
+        &config,
+        "[rules]\nempty-row = \"off\"\nno-such-rule = \"off\"\n",
+    )
+    .unwrap();
+    let (mut client, _) = Client::start(dir.path(), json!({}), Value::Null);
+    let config_uri = url(&config.canonicalize().unwrap());
+    let problems = client.diagnostics(&config_uri, None);
+    assert_eq!(problems.len(), 1, "{problems:?}");
+    assert!(
+        problems[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("unknown rule `no-such-rule`")
+    );
+    assert_eq!(
+        problems[0]["range"]["start"],
+        json!({"line": 2, "character": 0})
+    );
+    assert_eq!(problems[0]["severity"], 1);
+
+    // The document is linted meanwhile, with the built-in rules.
+    client.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": uri, "languageId": "markdown", "version": 1, "text": text}}),
+    );
+    let diagnostics = client.diagnostics(&uri, Some(1));
+    assert!(diagnostics.iter().any(|d| d["code"] == "SL102"));
+
+    // Mended on disk: the config's diagnostic is cleared and its settings apply at the next
+    // lint. (A modification time can be as coarse as a second: the length changes too.)
+    std::fs::write(&config, "[rules]\nempty-row = \"off\"\n").unwrap();
+    client.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": uri, "version": 2}, "contentChanges": [{"text": text}]}),
+    );
+    assert_eq!(client.diagnostics(&config_uri, None), Vec::<Value>::new());
+    let diagnostics = client.diagnostics(&uri, Some(2));
+    assert!(
+        !diagnostics.iter().any(|d| d["code"] == "SL102"),
+        "empty-row is off now"
+    );
+    assert!(diagnostics.iter().any(|d| d["code"] == "SL101"));
+
+    // Broken again while running: shown again, and the last good rules stay in use.
+    std::fs::write(&config, "[rules\n").unwrap();
+    client.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": [{"uri": config_uri, "type": 2}]}),
+    );
+    let problems = client.diagnostics(&config_uri, None);
+    assert_eq!(problems.len(), 1);
+    assert_eq!(client.shut_down(), Some(0));
+}
+
+#[test]
+fn links_are_checked_on_save_only_when_asked_and_never_hold_up_diagnostics() {
+    let web = Server::start("127.0.0.1", by_path);
+    let dir = tempfile::tempdir().unwrap();
+    let config = format!(
+        "[links]\nallow_private = [\"127.0.0.1\"]\ncache_dir = \"{}\"\nrequest_timeout = \"2s\"\n",
+        dir.path().join("cache").display()
+    );
+    std::fs::write(dir.path().join("survey-lint.toml"), config).unwrap();
+    let text = format!(
+        "| Model | Link |\n|---|---|\n| A | {} |\n| B | {} |\n",
+        web.url("/404"),
+        web.url("/ok")
+    );
+    let path = dir.path().join("survey.md");
+    std::fs::write(&path, &text).unwrap();
+    let uri = url(&path);
+    let open =
+        json!({"textDocument": {"uri": uri, "languageId": "markdown", "version": 1, "text": text}});
+
+    // Not asked: no request, even on save.
+    let (mut client, _) = Client::start(dir.path(), json!({}), Value::Null);
+    client.notify("textDocument/didOpen", open.clone());
+    assert_eq!(client.diagnostics(&uri, Some(1)), Vec::<Value>::new());
+    client.notify(
+        "textDocument/didSave",
+        json!({"textDocument": {"uri": uri}}),
+    );
+    assert_eq!(client.shut_down(), Some(0));
+    assert_eq!(web.hit_count(), 0);
+
+    // Asked: nothing on open, the dead link after a save.
+    let (mut client, _) = Client::start(dir.path(), json!({}), json!({"links": true}));
+    client.notify("textDocument/didOpen", open);
+    assert_eq!(client.diagnostics(&uri, Some(1)), Vec::<Value>::new());
+    assert_eq!(web.hit_count(), 0, "not on open");
+    client.notify(
+        "textDocument/didSave",
+        json!({"textDocument": {"uri": uri}}),
+    );
+    let dead = client.wait(|m| {
+        m["method"] == "textDocument/publishDiagnostics"
+            && m["params"]["diagnostics"]
+                .as_array()
+                .is_some_and(|d| !d.is_empty())
+    });
+    let dead = &dead["params"]["diagnostics"];
+    assert_eq!(
+        lines_and_codes(dead.as_array().unwrap()),
+        [(2, "SL401".to_string())]
+    );
+    assert_eq!(client.shut_down(), Some(0));
+    let hits = web.hit_count();
+    assert!(hits >= 2, "{hits}");
+
+    // A later session finds the verdicts in the cache: no request.
+    let (mut client, _) = Client::start(dir.path(), json!({}), json!({"links": true}));
+    let reopen = json!({"textDocument": {"uri": uri, "languageId": "markdown", "version": 1, "text": read(&path)}});
+    client.notify("textDocument/didOpen", reopen);
+    client.diagnostics(&uri, Some(1));
+    client.notify(
+        "textDocument/didSave",
+        json!({"textDocument": {"uri": uri}}),
+    );
+    let dead = client.wait(|m| {
+        m["method"] == "textDocument/publishDiagnostics"
+            && m["params"]["diagnostics"]
+                .as_array()
+                .is_some_and(|d| !d.is_empty())
+    });
+    assert_eq!(dead["params"]["diagnostics"][0]["code"], "SL401");
+    assert_eq!(client.shut_down(), Some(0));
+    assert_eq!(web.hit_count(), hits, "the cache answered");
+}
+
+#[test]
+fn exit_without_shutdown_is_status_1_and_unknown_requests_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut client, _) = Client::start(dir.path(), json!({}), json!({"nonsense": 1}));
+    let shown = client.wait(|m| m["method"] == "window/showMessage");
+    assert!(
+        shown["params"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("initializationOptions ignored")
+    );
+    client.send(json!({"jsonrpc": "2.0", "id": 99, "method": "textDocument/hover", "params": {}}));
+    let refused = client.wait(|m| m["id"] == 99);
+    assert_eq!(refused["error"]["code"], -32601);
+    client.notify("exit", Value::Null);
+    let deadline = Instant::now() + PATIENCE;
+    let status = loop {
+        if let Some(status) = client.child.try_wait().unwrap() {
+            break status.code();
+        }
+        assert!(Instant::now() < deadline);
+        std::thread::sleep(Duration::from_millis(10));
+    };
+    assert_eq!(status, Some(1));
+}
