@@ -4,7 +4,6 @@ use crate::checks::CheckContext;
 use crate::diagnostic::{Finding, Severity};
 use crate::document::{Document, LineCol, LineIndex};
 use crate::exceptions::{Exception, Subject};
-use crate::fields::columns::find_column;
 use crate::fields::defaults::key_columns;
 use crate::links::Verdicts;
 use crate::rules::{RuleSet, RuleSpec};
@@ -152,9 +151,9 @@ impl<'d> RowKeys<'d> {
     fn new(cx: &'d CheckContext<'d>) -> RowKeys<'d> {
         let aliases = key_columns();
         let doc = cx.doc;
-        let keys = (doc.tables.iter().enumerate())
-            .map(|(t, table)| {
-                let column = find_column(doc.source, table, &aliases)?;
+        let keys = (0..doc.tables.len())
+            .map(|t| {
+                let column = cx.key_column(t, &aliases)?;
                 Some(cx.row_keys(t, column))
             })
             .collect();

@@ -4,7 +4,7 @@
 use super::{Check, CheckContext, Kind};
 use crate::diagnostic::Finding;
 use crate::document::{LinkKind, Span, Table};
-use crate::fields::columns::{bound_columns, find_column};
+use crate::fields::columns::bound_columns;
 use crate::fields::defaults::key_columns;
 use foldhash::{HashMap, HashMapExt, HashSet};
 use regex::RegexSet;
@@ -52,8 +52,14 @@ impl Kind for DuplicateLink {
 
 impl DuplicateLink {
     /// The columns whose links identify a row: the key column and the link columns.
-    fn identity_columns(&self, source: &str, table: &Table) -> HashSet<usize> {
-        let key = find_column(source, table, &self.key_columns);
+    fn identity_columns(
+        &self,
+        cx: &CheckContext<'_>,
+        index: usize,
+        table: &Table,
+    ) -> HashSet<usize> {
+        let key = cx.key_column(index, &self.key_columns);
+        let source = cx.doc.source;
         let links = bound_columns(source, table, &self.link_columns);
         key.into_iter()
             .chain(links.iter().map(|c| c.index))
@@ -65,7 +71,7 @@ impl Check for DuplicateLink {
     fn check(&self, cx: &CheckContext<'_>, out: &mut Vec<Finding>) {
         let doc = cx.doc;
         for ((index, table), copies) in doc.tables.iter().enumerate().zip(cx.copies()) {
-            let columns = self.identity_columns(doc.source, table);
+            let columns = self.identity_columns(cx, index, table);
             if columns.is_empty() {
                 continue;
             }

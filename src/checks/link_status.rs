@@ -7,8 +7,7 @@
 
 use super::{Check, CheckContext, Kind};
 use crate::diagnostic::{Edit, Finding, Fix};
-use crate::document::{Document, LinkKind, Place};
-use crate::fields::columns::find_column;
+use crate::document::{LinkKind, Place};
 use crate::fields::defaults::key_columns;
 use crate::fields::text::plain_text;
 use crate::links::{Verdict, Verdicts, is_http, request_url};
@@ -78,7 +77,7 @@ impl Check for LinkStatus {
                 // Naming the row and column is the costly part: only for a finding.
                 let place = doc
                     .place_of(link.span().start)
-                    .map(|p| where_(doc, p))
+                    .map(|p| where_(cx, p))
                     .unwrap_or_default();
                 let finding = match (self.kind, verdict) {
                     (VerdictKind::Dead, Verdict::Dead { reason }) => {
@@ -121,7 +120,8 @@ impl Check for LinkStatus {
 }
 
 /// `, in row `LLaMa`, column `参考资料``: where a link stands in its table.
-fn where_(doc: &Document<'_>, place: Place) -> String {
+fn where_(cx: &CheckContext<'_>, place: Place) -> String {
+    let doc = cx.doc;
     let table = &doc.tables[place.table];
     let column = table
         .header
@@ -129,7 +129,8 @@ fn where_(doc: &Document<'_>, place: Place) -> String {
         .get(place.cell)
         .map(|c| plain_text(doc.text(&c.span())).trim().to_string())
         .unwrap_or_default();
-    let key = find_column(doc.source, table, &key_columns())
+    let key = cx
+        .key_column(place.table, &key_columns())
         .and_then(|k| table.rows[place.row].cells.get(k))
         .map(|c| plain_text(doc.text(&c.span())).trim().to_string());
     match key {

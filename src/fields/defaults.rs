@@ -8,6 +8,7 @@ use std::sync::LazyLock;
 #[serde(deny_unknown_fields)]
 struct Defaults {
     key_columns: Vec<String>,
+    link_labels: Vec<String>,
     placeholders: Vec<String>,
 }
 
@@ -23,6 +24,12 @@ pub fn key_columns() -> Vec<String> {
     DEFAULTS.key_columns.clone()
 }
 
+/// Words that label a link rather than name a thing (`pdf`, `code`, `论文`): a key cell of
+/// nothing else gives its row no key.
+pub fn link_labels() -> Vec<String> {
+    DEFAULTS.link_labels.clone()
+}
+
 /// Values that mean "not known" in a column of allowed values.
 pub fn placeholders() -> Vec<String> {
     DEFAULTS.placeholders.clone()
@@ -34,5 +41,6 @@ mod tests {
     fn the_defaults_file_parses() {
         assert!(super::key_columns().contains(&"模型名称".to_string()));
         assert!(super::placeholders().contains(&"未知".to_string()));
+        assert!(super::link_labels().contains(&"pdf".to_string()));
     }
 }

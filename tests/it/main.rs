@@ -10,6 +10,7 @@ mod gfm;
 mod links;
 mod no_panic;
 mod online;
+mod precision;
 mod rules;
 mod seed;
 mod support;

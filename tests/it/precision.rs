@@ -1,0 +1,85 @@
+//! Precision on tables as real surveys write them: each class of layout that misled a rule has
+//! a fixture, `tests/fixtures/RULE/CLASS.{pass,fail}.md`, linted with every built-in rule at
+//! its default severity (offline). A pass fixture gives no finding at all; a fail fixture gives
+//! exactly the findings listed.
+
+use crate::support::{fixture, read};
+use std::sync::Arc;
+use survey_lint::engine::Linter;
+use survey_lint::rules::{self, RuleLevel, RuleSet};
+
+/// (rule, line, message) of every finding on `tests/fixtures/FILE`.
+fn findings(file: &str) -> Vec<(String, usize, String)> {
+    let source = read(&fixture(file));
+    let rules = RuleSet::new(rules::builtin_specs(), |s| RuleLevel::Severity(s.severity));
+    let report = Linter::new(rules).lint(file.into(), Arc::new(source), None);
+    report
+        .diagnostics
+        .iter()
+        .map(|d| (d.rule.name.clone(), d.start.line, d.finding.message.clone()))
+        .collect()
+}
+
+fn assert_silent(file: &str) {
+    let found = findings(file);
+    assert!(found.is_empty(), "{file}: {found:#?}");
+}
+
+/// Asserts the findings of `file` are exactly `expected`: (rule, line, start of the message).
+fn assert_finds(file: &str, expected: &[(&str, usize, &str)]) {
+    let found = findings(file);
+    let matches = found.len() == expected.len()
+        && found
+            .iter()
+            .zip(expected)
+            .all(|((rule, line, message), (r, l, m))| {
+                rule == r && line == l && message.starts_with(m)
+            });
+    assert!(matches, "{file}: expected {expected:#?}, found {found:#?}");
+}
+
+#[test]
+fn a_paper_column_of_pdf_labels_is_not_a_key() {
+    let file = "duplicate-key/pdf-labels.pass.md";
+    let source = read(&fixture(file));
+    assert!(source.matches("[[pdf]]").count() >= 30);
+    assert_silent(file);
+}
+
+#[test]
+fn keys_are_compared_as_a_reader_sees_them() {
+    assert_finds(
+        "duplicate-key/as-seen.fail.md",
+        &[
+            (
+                "duplicate-key",
+                7,
+                "key `YOCO You only cache once` is already used by row 5",
+            ),
+            (
+                "duplicate-key",
+                12,
+                "key `Alaya-Chat` is already used by row 11",
+            ),
+            (
+                "duplicate-key",
+                14,
+                "key `Vulture` is already used by row 13",
+            ),
+        ],
+    );
+}
+
+#[test]
+fn sizes_and_versions_of_one_family_are_not_duplicate_keys() {
+    assert_silent("duplicate-key/variants.pass.md");
+}
+
+#[test]
+fn rows_are_compared_as_a_reader_sees_them() {
+    assert_finds(
+        "duplicate-row/as-seen.fail.md",
+        &[("duplicate-row", 7, "row duplicates row 5")],
+    );
+    assert_silent("duplicate-row/as-seen.pass.md");
+}
