@@ -76,6 +76,39 @@ fn sizes_and_versions_of_one_family_are_not_duplicate_keys() {
 }
 
 #[test]
+fn one_paper_under_two_titles_is_a_duplicate_link() {
+    assert_finds(
+        "duplicate-link/paper-table.fail.md",
+        &[
+            (
+                "duplicate-link",
+                6,
+                "`https://arxiv.org/pdf/2303.11366v2.pdf` is also linked in row 5, under another title",
+            ),
+            (
+                "duplicate-link",
+                8,
+                "`https://openreview.net/pdf?id=wGa2plE8ka` is also linked in row 7, under another title",
+            ),
+            (
+                "duplicate-link",
+                13,
+                "`https://arxiv.org/abs/2306.03091` is also linked in row 12, under another title",
+            ),
+        ],
+    );
+}
+
+#[test]
+fn links_shared_by_nature_are_not_duplicate_links() {
+    let file = "duplicate-link/shared-by-nature.pass.md";
+    let found = findings(file);
+    // The Mooncake row listed twice is `duplicate-key`'s, not `duplicate-link`'s.
+    let rules: Vec<&str> = found.iter().map(|(r, _, _)| r.as_str()).collect();
+    assert_eq!(rules, ["duplicate-key"], "{found:#?}");
+}
+
+#[test]
 fn rows_are_compared_as_a_reader_sees_them() {
     assert_finds(
         "duplicate-row/as-seen.fail.md",
