@@ -116,3 +116,12 @@ fn rows_are_compared_as_a_reader_sees_them() {
     );
     assert_silent("duplicate-row/as-seen.pass.md");
 }
+
+#[test]
+fn cells_past_the_last_column_that_show_nothing_are_not_lost() {
+    assert_silent("column-count/hidden-cells.pass.md");
+    assert_finds(
+        "column-count/hidden-cells.fail.md",
+        &[("column-count", 6, "row has 4 cells, header has 3")],
+    );
+}
