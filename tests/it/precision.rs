@@ -125,3 +125,42 @@ fn cells_past_the_last_column_that_show_nothing_are_not_lost() {
         &[("column-count", 6, "row has 4 cells, header has 3")],
     );
 }
+
+#[test]
+fn numbers_as_tables_write_them() {
+    assert_finds(
+        "malformed-quantity/fail.md",
+        &[
+            (
+                "malformed-quantity",
+                5,
+                "`1.4` has no unit, unlike `1T` before it",
+            ),
+            ("malformed-quantity", 6, "unit `B` is doubled in `13BB`"),
+            (
+                "malformed-quantity",
+                7,
+                "`71.M` has a decimal point with no digits after it",
+            ),
+            ("malformed-quantity", 8, "range `17-13B` runs downwards"),
+        ],
+    );
+    // Train/test counts parse; spacing-only differences are style, for their own rule (info).
+    // (The fixture borrows a compute value with no duration from the founding survey.)
+    assert_finds(
+        "malformed-quantity/pass.md",
+        &[
+            ("malformed-compute", 8, "compute `384 A100` has no duration"),
+            (
+                "inconsistent-unit-spacing",
+                31,
+                "`7 B` has a space before its unit",
+            ),
+            (
+                "inconsistent-unit-spacing",
+                32,
+                "`52k` has no space before its unit",
+            ),
+        ],
+    );
+}
