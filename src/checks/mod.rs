@@ -23,7 +23,7 @@ pub use duplicate_key::{DuplicateKey, DuplicateKeySettings};
 pub use duplicate_link::{DuplicateLink, DuplicateLinkSettings};
 pub use duplicate_row::DuplicateRow;
 pub use empty_row::EmptyRow;
-pub use glued_url::GluedUrl;
+pub use glued_url::{GluedUrl, GluedUrlSettings};
 pub use invalid_value::{InvalidValue, ValueSettings};
 pub use link_status::{LinkStatus, LinkStatusSettings, VerdictKind};
 pub use malformed_compute::MalformedCompute;

@@ -164,3 +164,17 @@ fn numbers_as_tables_write_them() {
         ],
     );
 }
+
+#[test]
+fn urls_glued_after_a_slash_unless_a_service_carries_them() {
+    assert_silent("glued-url/pass.md");
+    let found = findings("glued-url/fail.md");
+    assert!(
+        found.iter().any(|(rule, line, message)| rule == "glued-url"
+            && *line == 13
+            && message.starts_with(
+                "two URLs are glued together after a slash: `https://example.com/blog/agents/`"
+            )),
+        "{found:#?}"
+    );
+}
