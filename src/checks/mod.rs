@@ -28,7 +28,7 @@ pub use invalid_value::{InvalidValue, ValueSettings};
 pub use link_status::{LinkStatus, LinkStatusSettings, VerdictKind};
 pub use malformed_compute::MalformedCompute;
 pub use malformed_quantity::MalformedQuantity;
-pub use malformed_url::MalformedUrl;
+pub use malformed_url::{MalformedUrl, MalformedUrlSettings};
 pub use unresolved_reference::{UnresolvedReference, UnresolvedReferenceSettings};
 pub use url_runs_into_text::UrlRunsIntoText;
 
