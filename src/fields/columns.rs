@@ -129,8 +129,9 @@ static PLACEHOLDERS: LazyLock<HashSet<String>> = LazyLock::new(|| {
 
 /// Whether a column's cells identify their rows: more of them hold a name than a link label
 /// (a `Paper` column of `[pdf]` links does not), and at least half of the names differ (a
-/// column that mostly repeats a few values groups rows rather than naming them). Blank cells,
-/// placeholders and marks count for neither.
+/// column that mostly repeats a few values groups rows rather than naming them), and not all
+/// of them are one name (a table comparing settings of one model). Blank cells, placeholders
+/// and marks count for neither.
 fn identifies_rows(cells: &[Option<KeyCell>]) -> bool {
     let mut names: Vec<&str> = Vec::new();
     let mut labels = 0usize;
@@ -145,7 +146,7 @@ fn identifies_rows(cells: &[Option<KeyCell>]) -> bool {
         return false;
     }
     let distinct: HashSet<&str> = names.iter().copied().collect();
-    distinct.len() * 2 >= names.len()
+    distinct.len() * 2 >= names.len() && (distinct.len() > 1 || names.len() == 1)
 }
 
 /// A header as compared with aliases: `Model_name` reads as `model name`.
