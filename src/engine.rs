@@ -4,7 +4,6 @@ use crate::checks::CheckContext;
 use crate::diagnostic::{Finding, Severity};
 use crate::document::{Document, LineCol, LineIndex, Span};
 use crate::exceptions::{Exception, Subject};
-use crate::fields::columns::find_column;
 use crate::fields::defaults::key_columns;
 use crate::links::Verdicts;
 use crate::rules::{RuleSet, RuleSpec};
@@ -182,9 +181,8 @@ impl<'d> RowKeys<'d> {
     }
 
     fn key(&self, table: usize, row: usize) -> Option<String> {
-        let doc = self.cx.doc;
         let keys = self.keys.get(table)?.get_or_init(|| {
-            let column = find_column(doc.source, &doc.tables[table], &self.aliases)?;
+            let column = self.cx.key_column(table, &self.aliases)?;
             Some(self.cx.row_keys(table, column))
         });
         keys.as_ref()?.get(row)?.clone().filter(|k| !k.is_empty())

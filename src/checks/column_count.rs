@@ -2,6 +2,7 @@
 
 use super::{Check, CheckContext, Kind, NoSettings};
 use crate::diagnostic::{Finding, plural};
+use crate::document::is_blank;
 
 pub struct ColumnCount;
 
@@ -22,6 +23,12 @@ impl Check for ColumnCount {
             for row in &table.rows {
                 let found = row.cells.len();
                 if found == expected {
+                    continue;
+                }
+                // Cells past the last column that show nothing lose nothing when renderers
+                // drop them: a stray `||`, or a comment the author means to hide.
+                let extra = row.cells.get(expected..).unwrap_or_default();
+                if found > expected && extra.iter().all(|c| shows_nothing(doc.text(&c.span()))) {
                     continue;
                 }
                 let message = format!(
@@ -62,6 +69,54 @@ impl Check for ColumnCount {
                     format!("header has {expected} cells"),
                 ));
             }
+        }
+    }
+}
+
+/// Blank, an HTML comment (`<!-- 12/30 -->`), or a Markdown comment written as a reference
+/// definition (`[//]: #Recommend`, `[comment]: <> (…)`), which authors use as hidden tags.
+fn shows_nothing(cell: &str) -> bool {
+    let cell = cell.trim();
+    if is_blank(cell) {
+        return true;
+    }
+    if let Some(inner) = cell.strip_prefix("<!--") {
+        return inner.ends_with("-->");
+    }
+    let Some((label, rest)) = cell.strip_prefix('[').and_then(|c| c.split_once("]:")) else {
+        return false;
+    };
+    let comment_label = matches!(label.trim(), "//" | "_" | "#" | "")
+        || label.trim().eq_ignore_ascii_case("comment");
+    let rest = rest.trim_start();
+    comment_label && (rest.starts_with('#') || rest.starts_with("<>"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hidden_cells_show_nothing() {
+        for cell in [
+            "",
+            " ",
+            "&nbsp;",
+            "[//]: #Recommend",
+            "[//]: # (12/30)",
+            "[comment]: <> (hidden)",
+            "<!-- note -->",
+        ] {
+            assert!(shows_nothing(cell), "{cell:?}");
+        }
+        for cell in [
+            "x",
+            "[a]: https://x",
+            "[//] #x",
+            "<!-- open",
+            "基于[Baichuan](https://x)",
+        ] {
+            assert!(!shows_nothing(cell), "{cell:?}");
         }
     }
 }

@@ -2,9 +2,10 @@
 
 use super::{Check, CheckContext, Kind};
 use crate::diagnostic::Finding;
-use crate::fields::columns::find_column;
+use crate::document::Row;
+use crate::fields::columns::bound_columns;
 use crate::fields::defaults::key_columns;
-use crate::fields::text::{normalize_key, plain_text};
+use crate::fields::text::{normalize_key, plain_text, shown};
 use foldhash::{HashMap, HashMapExt, HashSet};
 use serde::Deserialize;
 
@@ -18,11 +19,17 @@ pub struct DuplicateKeySettings {
     /// Key values that mean "no value" and are never compared.
     #[serde(default)]
     pub placeholders: Vec<String>,
+    /// Header aliases of columns that tell variants of one name apart (`Size`, `大小`,
+    /// `Version`): two rows with the same key whose cells there hold no number in common
+    /// (`7B` and `13B`) are two variants, not one thing listed twice.
+    #[serde(default)]
+    pub variant_columns: Vec<String>,
 }
 
 pub struct DuplicateKey {
     key_columns: Vec<String>,
     placeholders: HashSet<String>,
+    variant_columns: Vec<String>,
 }
 
 impl Kind for DuplicateKey {
@@ -36,6 +43,7 @@ impl Kind for DuplicateKey {
                 .iter()
                 .map(|p| normalize_key(p))
                 .collect(),
+            variant_columns: settings.variant_columns.clone(),
         }
     }
 }
@@ -44,13 +52,14 @@ impl Check for DuplicateKey {
     fn check(&self, cx: &CheckContext<'_>, out: &mut Vec<Finding>) {
         let doc = cx.doc;
         for (t, (table, copies)) in doc.tables.iter().zip(cx.copies()).enumerate() {
-            let Some(column) = find_column(doc.source, table, &self.key_columns) else {
+            let Some(column) = cx.key_column(t, &self.key_columns) else {
                 continue;
             };
             // Exact copies are `duplicate-row`'s findings, not this rule's.
             let copies: HashSet<usize> = copies.iter().map(|&(_, dup)| dup).collect();
             let keys = cx.row_keys(t, column);
-            let mut first_with_key: HashMap<&str, usize> = HashMap::new();
+            let variants = bound_columns(doc.source, table, &self.variant_columns);
+            let mut rows_with_key: HashMap<&str, Vec<usize>> = HashMap::new();
             for (index, (row, key)) in table.rows.iter().zip(keys.iter()).enumerate() {
                 let (Some(cell), Some(key)) = (row.cells.get(column), key) else {
                     continue;
@@ -58,8 +67,16 @@ impl Check for DuplicateKey {
                 if key.is_empty() || self.placeholders.contains(key) || copies.contains(&index) {
                     continue;
                 }
-                let Some(&first) = first_with_key.get(key.as_str()) else {
-                    first_with_key.insert(key, index);
+                let earlier = rows_with_key.entry(key).or_default();
+                // The first earlier row this one is not a variant of.
+                let same = earlier.iter().copied().find(|&e| {
+                    let e = &table.rows[e];
+                    !variants
+                        .iter()
+                        .any(|v| tells_apart(doc.source, e, row, v.index))
+                });
+                earlier.push(index);
+                let Some(first) = same else {
                     continue;
                 };
                 let first_row = &table.rows[first];
@@ -69,7 +86,7 @@ impl Check for DuplicateKey {
                         cell.span(),
                         format!(
                             "key `{}` is already used by row {} with different content",
-                            plain_text(doc.text(&cell.span())).trim(),
+                            shown(doc.text(&cell.span())),
                             first_row.line
                         ),
                     )
@@ -79,5 +96,60 @@ impl Check for DuplicateKey {
                 );
             }
         }
+    }
+}
+
+/// Whether two rows hold numbers in column `column` and none of them in common: `7B` and `13B`,
+/// `0.5/1.8B` and `7B` (a `7/13B` row and a `13B` row share 13). Units are not compared, so
+/// `7M` and `7B` count as sharing 7: the rows are kept as possibly one thing.
+fn tells_apart(source: &str, a: &Row, b: &Row, column: usize) -> bool {
+    let numbers = |row: &Row| -> Vec<f64> {
+        let Some(cell) = row.cells.get(column) else {
+            return Vec::new();
+        };
+        let text = plain_text(&source[cell.span()]);
+        numbers_in(&text)
+    };
+    let (a, b) = (numbers(a), numbers(b));
+    !a.is_empty() && !b.is_empty() && a.iter().all(|x| !b.contains(x))
+}
+
+/// The decimal numbers written in `text`, in order (`1.5M/3725` → 1.5, 3725).
+fn numbers_in(text: &str) -> Vec<f64> {
+    let mut numbers = Vec::new();
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        if !bytes[i].is_ascii_digit() {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < bytes.len() && (bytes[i].is_ascii_digit() || bytes[i] == b'.') {
+            i += 1;
+        }
+        let digits = text[start..i].trim_end_matches('.');
+        if let Ok(n) = digits.parse::<f64>() {
+            numbers.push(n);
+        }
+    }
+    numbers
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_tell_variants_apart() {
+        assert_eq!(numbers_in("255B/A36B"), [255.0, 36.0]);
+        assert_eq!(numbers_in("0.5~72B (7档)"), [0.5, 72.0, 7.0]);
+        assert_eq!(numbers_in("1.2.3"), Vec::<f64>::new());
+        let md = "| M | Size |\n|---|---|\n| a | 7B |\n| a | 13B |\n| a | 7/13B |\n| a | - |\n";
+        let doc = crate::document::Document::parse(md);
+        let rows = &doc.tables[0].rows;
+        assert!(tells_apart(md, &rows[0], &rows[1], 1));
+        assert!(!tells_apart(md, &rows[1], &rows[2], 1));
+        assert!(!tells_apart(md, &rows[0], &rows[3], 1));
     }
 }

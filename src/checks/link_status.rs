@@ -7,8 +7,7 @@
 
 use super::{Check, CheckContext, Kind};
 use crate::diagnostic::{Edit, Finding, Fix};
-use crate::document::{Document, Place};
-use crate::fields::columns::find_column;
+use crate::document::Place;
 use crate::fields::defaults::key_columns;
 use crate::fields::text::plain_text;
 use crate::links::{Settled, Verdict, Verdicts, request_url};
@@ -75,7 +74,7 @@ impl Check for LinkStatus {
                 // Naming the row and column is the costly part: only for a finding.
                 let place = doc
                     .place_of(link.span().start)
-                    .map(|p| where_(doc, p))
+                    .map(|p| where_(cx, p))
                     .unwrap_or_default();
                 let finding = match (self.kind, verdict) {
                     (VerdictKind::Dead, Verdict::Dead { reason }) => {
@@ -124,7 +123,8 @@ impl Check for LinkStatus {
 }
 
 /// `, in row `LLaMa`, column `参考资料``: where a link stands in its table.
-pub(super) fn where_(doc: &Document<'_>, place: Place) -> String {
+pub(super) fn where_(cx: &CheckContext<'_>, place: Place) -> String {
+    let doc = cx.doc;
     let table = &doc.tables[place.table];
     let column = table
         .header
@@ -132,7 +132,8 @@ pub(super) fn where_(doc: &Document<'_>, place: Place) -> String {
         .get(place.cell)
         .map(|c| plain_text(doc.text(&c.span())).trim().to_string())
         .unwrap_or_default();
-    let key = find_column(doc.source, table, &key_columns())
+    let key = cx
+        .key_column(place.table, &key_columns())
         .and_then(|k| table.rows[place.row].cells.get(k))
         .map(|c| plain_text(doc.text(&c.span())).trim().to_string());
     match key {

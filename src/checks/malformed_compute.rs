@@ -143,6 +143,18 @@ fn describe(text: &str, error: &ComputeError<'_>) -> (Span, String, &'static str
                 &text[number.clone()]
             ),
         ),
+        E::MissingDurationNumber { unit } => (
+            unit.clone(),
+            format!("duration `{}` has no number", &text[unit.clone()]),
+            "no number",
+            {
+                let unit = &text[unit.clone()];
+                let gap = if unit.is_ascii() { " " } else { "" };
+                format!(
+                    "write how long it ran, e.g. `30{gap}{unit}`, or `/` if it is not disclosed"
+                )
+            },
+        ),
         E::UnknownTimeUnit { unit } => (
             unit.clone(),
             format!("unknown time unit `{}`", &text[unit.clone()]),
@@ -418,7 +430,9 @@ mod tests {
             .collect();
         let lines: Vec<usize> = found.iter().map(|f| doc.lines.line(f.span.start)).collect();
         assert_eq!(lines, rows, "one finding per row: {found:#?}");
-        assert_eq!(found[8].help.as_deref(), Some("write `16 H800 × 2 weeks`"));
+        assert_eq!(found[9].help.as_deref(), Some("write `16 H800 × 2 weeks`"));
+        assert_eq!(found[8].message, "duration `天` has no number");
+        assert_eq!(found[11].message, "duration `days` has no number");
         let pass = include_str!("../../tests/fixtures/malformed-compute/pass.md");
         assert_eq!(findings(pass), []);
     }

@@ -7,7 +7,8 @@ use crate::document::{Document, Span, Table};
 use crate::fields::cells::{FieldSpec, FieldValue, field_values};
 use crate::fields::columns::{BoundColumn, bound_columns};
 use crate::fields::quantity::{
-    Amount, QuantityError, QuantitySettings, column_unit, parameter_counts, parse_quantity,
+    Amount, QuantityError, QuantityReport, QuantitySettings, column_unit, parameter_counts,
+    parse_quantity,
 };
 use serde_json::{Map, Value, json};
 
@@ -62,22 +63,32 @@ impl Check for MalformedQuantity {
         }
     }
 
-    /// Each row's parameter counts as numbers (`7B/13B` → `[7e9, 1.3e10]`).
+    /// Each row's parameter counts as numbers (`7B/13B` → `[7e9, 1.3e10]`; `7` in a
+    /// `Params (B)` column → `[7e9]`). The spacing rule, reading the same fields, adds nothing.
     fn normalize(&self, doc: &Document<'_>, table: usize, rows: &mut [Map<String, Value>]) {
         let settings = &self.settings;
+        if settings.report != QuantityReport::Malformed {
+            return;
+        }
         let table = &doc.tables[table];
-        let columns = bound_columns(doc.source, table, &settings.parameter_columns);
         let spec = FieldSpec {
             columns: &[],
             labels: &settings.labels,
             other_labels: &settings.other_labels,
         };
-        field_values(doc.source, table, &columns, &spec, |field| {
-            let counts = parameter_counts(field.text, settings);
-            if !counts.is_empty() {
-                rows[field.row].insert("parameters".into(), json!(counts));
-            }
-        });
+        for column in bound_columns(doc.source, table, &settings.parameter_columns) {
+            let unit = column
+                .note
+                .as_ref()
+                .and_then(|note| column_unit(settings, doc.text(note)));
+            let columns = std::slice::from_ref(&column);
+            field_values(doc.source, table, columns, &spec, |field| {
+                let counts = parameter_counts(field.text, settings, unit);
+                if !counts.is_empty() {
+                    rows[field.row].insert("parameters".into(), json!(counts));
+                }
+            });
+        }
     }
 }
 
@@ -109,10 +120,15 @@ impl MalformedQuantity {
             &spec,
             |field| match parse_quantity(field.text, &self.settings, column_unit, amounts) {
                 Ok(()) => record_spacing(&field, amounts, &mut written),
-                Err(error) => out.push(malformed(&field, &error, kind, amounts)),
+                Err(error) if self.settings.report == QuantityReport::Malformed => {
+                    out.push(malformed(&field, &error, kind, amounts));
+                }
+                Err(_) => {}
             },
         );
-        spacing_findings(doc.source, &written, out);
+        if self.settings.report == QuantityReport::Spacing {
+            spacing_findings(doc.source, &written, out);
+        }
     }
 }
 
@@ -252,6 +268,29 @@ fn malformed(
                 "add the unit: `{number_text}{unit}` if it is in {unit} like `{previous_text}`"
             ))
         }
+        QuantityError::StrayPoint { amount, point } => {
+            let written = &text[amount.clone()];
+            let without = format!(
+                "{}{}",
+                &text[amount.start..point.start],
+                &text[point.end..amount.end]
+            );
+            Finding::new(
+                at(amount),
+                format!("`{written}` has a decimal point with no digits after it"),
+            )
+            .label("stray decimal point")
+            .help(format!("write the missing digits, or `{without}`"))
+        }
+        QuantityError::DownwardRange { low, high } => {
+            let range = &text[low.start..high.end];
+            Finding::new(
+                at(&(low.start..high.end)),
+                format!("range `{range}` runs downwards: its start is larger than its end"),
+            )
+            .label("runs downwards")
+            .help("write the range from the smaller value to the larger, or correct the value that is wrong")
+        }
     };
     let kind = match kind {
         ColumnKind::Parameters => "parameters",
@@ -282,9 +321,21 @@ mod tests {
     }
 
     fn findings(markdown: &str) -> Vec<Finding> {
+        findings_of(&settings(), markdown)
+    }
+
+    /// The findings of the spacing rule, `inconsistent-unit-spacing`.
+    fn spacing(markdown: &str) -> Vec<Finding> {
+        let rule = include_str!("../../rules/inconsistent-unit-spacing.toml");
+        let settings: QuantitySettings = super::super::settings_of(rule);
+        assert_eq!(settings.report, QuantityReport::Spacing);
+        findings_of(&settings, markdown)
+    }
+
+    fn findings_of(settings: &QuantitySettings, markdown: &str) -> Vec<Finding> {
         let doc = Document::parse(markdown);
         let mut out = Vec::new();
-        MalformedQuantity::new(&settings()).check(&CheckContext::new(&doc, None), &mut out);
+        MalformedQuantity::new(settings).check(&CheckContext::new(&doc, None), &mut out);
         out
     }
 
@@ -292,20 +343,23 @@ mod tests {
     fn parameter_counts_are_numbers() {
         let s = settings();
         assert_eq!(
-            parameter_counts("7B/13B/33B/65B", &s),
+            parameter_counts("7B/13B/33B/65B", &s, None),
             [7e9, 13e9, 33e9, 65e9]
         );
-        assert_eq!(parameter_counts("176B", &s), [176e9]);
-        assert_eq!(parameter_counts("6.7B", &s), [6.7e9]);
-        assert_eq!(parameter_counts("1.3 billion", &s), [1.3e9]);
-        assert_eq!(parameter_counts("70亿", &s), [7e9]);
-        assert_eq!(parameter_counts("7/13B", &s), [7e9, 13e9]);
-        assert_eq!(parameter_counts("7/13/30B", &s), [7e9, 13e9, 30e9]);
-        assert_eq!(parameter_counts("8x7B", &s), [56e9]);
-        assert_eq!(parameter_counts("35B (3B active)", &s), [35e9]);
-        assert_eq!(parameter_counts("7B 13B 30B", &s), [7e9, 13e9, 30e9]);
-        assert_eq!(parameter_counts("1B/7B/176B-MT", &s), [1e9, 7e9, 176e9]);
-        assert_eq!(parameter_counts("-", &s), Vec::<f64>::new());
+        assert_eq!(parameter_counts("176B", &s, None), [176e9]);
+        assert_eq!(parameter_counts("6.7B", &s, None), [6.7e9]);
+        assert_eq!(parameter_counts("1.3 billion", &s, None), [1.3e9]);
+        assert_eq!(parameter_counts("70亿", &s, None), [7e9]);
+        assert_eq!(parameter_counts("7/13B", &s, None), [7e9, 13e9]);
+        assert_eq!(parameter_counts("7/13/30B", &s, None), [7e9, 13e9, 30e9]);
+        assert_eq!(parameter_counts("8x7B", &s, None), [56e9]);
+        assert_eq!(parameter_counts("35B (3B active)", &s, None), [35e9]);
+        assert_eq!(parameter_counts("7B 13B 30B", &s, None), [7e9, 13e9, 30e9]);
+        assert_eq!(
+            parameter_counts("1B/7B/176B-MT", &s, None),
+            [1e9, 7e9, 176e9]
+        );
+        assert_eq!(parameter_counts("-", &s, None), Vec::<f64>::new());
     }
 
     #[test]
@@ -373,10 +427,73 @@ mod tests {
     }
 
     #[test]
+    fn counts_after_a_slash_need_no_unit() {
+        assert_eq!(values("1.5M/3725"), Ok(vec![1.5e6, 3725.0]));
+        assert_eq!(values("2.3M/99"), Ok(vec![2.3e6, 99.0]));
+        assert!(values("1T/1.4").is_err());
+    }
+
+    #[test]
+    fn stray_decimal_point() {
+        let md = "| Model | Params |\n|---|---|\n| A | 71.M |\n| B | 7. |\n";
+        let found = findings(md);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(
+            found[0].message,
+            "`71.M` has a decimal point with no digits after it"
+        );
+        assert_eq!(&md[found[0].span.clone()], "71.M");
+        assert_eq!(
+            found[0].help.as_deref(),
+            Some("write the missing digits, or `71M`")
+        );
+    }
+
+    #[test]
+    fn downward_ranges() {
+        let md = "| Model | Params |\n|---|---|\n| A | 17-13B |\n| B | 7-13B |\n| C | 1T-500B |\n| D | 1.5M-300 |\n| E | 2024-02 |\n";
+        let all = findings(md);
+        let found: Vec<(&str, &str)> = all
+            .iter()
+            .map(|f| (&md[f.span.clone()], f.message.as_str()))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                (
+                    "17-13B",
+                    "range `17-13B` runs downwards: its start is larger than its end"
+                ),
+                (
+                    "1T-500B",
+                    "range `1T-500B` runs downwards: its start is larger than its end"
+                ),
+            ]
+        );
+        assert_eq!(values("0.5~72B"), Ok(vec![0.5e9, 72e9]));
+        // Plain numbers are a range of sizes when the header gives their unit.
+        let mut out = Vec::new();
+        let header_unit = Some((1e9, false));
+        assert!(parse_quantity("40-7", &settings(), header_unit, &mut out).is_err());
+        assert!(parse_quantity("40-7", &settings(), None, &mut out).is_ok());
+    }
+
+    #[test]
+    fn a_header_unit_applies_to_extracted_values() {
+        let md = "| Model | Params(B) |\n|---|---|\n| CodeT5 | 7 |\n";
+        let doc = Document::parse(md);
+        let mut rows = vec![Map::new()];
+        MalformedQuantity::new(&settings()).normalize(&doc, 0, &mut rows);
+        assert_eq!(rows[0]["parameters"], json!([7e9]));
+    }
+
+    #[test]
     fn spacing_unlike_the_column() {
         let md =
             "| Model | Params |\n|---|---|\n| A | 7B |\n| B | 13B |\n| C | 7 B |\n| D | 2M |\n";
-        let found = findings(md);
+        // Style is not malformed data: the data rule is silent, the spacing rule speaks.
+        assert_eq!(findings(md), []);
+        let found = spacing(md);
         assert_eq!(found.len(), 1, "{found:?}");
         let f = &found[0];
         assert_eq!(
@@ -393,7 +510,7 @@ mod tests {
         assert_eq!(&md[fix.edits[0].span.clone()], " ");
         // Majority spaced: the unspaced one is reported, with an insertion.
         let md = "| M | Nums |\n|---|---|\n| a | 52 k |\n| b | 82 k |\n| c | 52k |\n";
-        let found = findings(md);
+        let found = spacing(md);
         assert_eq!(found.len(), 1);
         assert_eq!(&md[found[0].span.clone()], "52k");
         assert_eq!(
@@ -402,7 +519,7 @@ mod tests {
         );
         // Word units are always spaced, and different units are not compared.
         let md = "| M | Tokens |\n|---|---|\n| a | 1.4 Trillion |\n| b | 1T |\n| c | 2 M |\n| d | 3B |\n";
-        assert_eq!(findings(md), []);
+        assert_eq!(spacing(md), []);
     }
 
     #[test]
@@ -415,7 +532,7 @@ mod tests {
         let params = bound_columns(md, table, &s.parameter_columns);
         let llama = &table.rows[0].cells[params[0].index].span();
         assert_eq!(
-            parameter_counts(&md[llama.clone()], &s),
+            parameter_counts(&md[llama.clone()], &s, None),
             [7e9, 13e9, 33e9, 65e9]
         );
     }
@@ -427,7 +544,7 @@ mod tests {
             .iter()
             .map(|f| &fail[f.span.clone()])
             .collect();
-        assert_eq!(found, ["13BB", "1.4", "7 B", "52k"]);
+        assert_eq!(found, ["13BB", "71.M", "17-13B", "1.4"]);
         let pass = include_str!("../../tests/fixtures/malformed-quantity/pass.md");
         assert_eq!(findings(pass), []);
     }

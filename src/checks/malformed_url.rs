@@ -1,18 +1,34 @@
 //! `malformed-url`: a link target that is not a valid URL.
 
-use super::{Check, CheckContext, Kind, NoSettings};
+use super::{Check, CheckContext, Kind};
 use crate::diagnostic::{Edit, Finding, Fix};
 use crate::document::{
     Document, Join, Link, LinkKind, find_scheme_separator, starts_with_ignore_case,
 };
+use serde::Deserialize;
 
-pub struct MalformedUrl;
+/// The settings of a `malformed-url` rule.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MalformedUrlSettings {
+    /// The schemes a link may have (`http`, `https`, `mailto`): GitHub drops the target of a
+    /// link with any other (`arXiv:2308.03281`). Empty: any scheme.
+    #[serde(default)]
+    pub schemes: Vec<String>,
+}
+
+pub struct MalformedUrl {
+    schemes: Vec<String>,
+}
 
 impl Kind for MalformedUrl {
-    type Settings = NoSettings;
+    type Settings = MalformedUrlSettings;
 
-    fn new(_: &NoSettings) -> MalformedUrl {
-        MalformedUrl
+    fn new(settings: &MalformedUrlSettings) -> MalformedUrl {
+        let schemes = settings.schemes.iter();
+        MalformedUrl {
+            schemes: schemes.map(|s| s.trim().to_ascii_lowercase()).collect(),
+        }
     }
 }
 
@@ -46,6 +62,10 @@ impl Check for MalformedUrl {
             }
             for url in urls {
                 let text = doc.text(&url.span());
+                if let Some(finding) = self.unlinked_scheme(text, link.kind, url.span()) {
+                    out.push(finding);
+                    continue;
+                }
                 if let Some(problem) = problem(text, link.kind) {
                     out.push(
                         Finding::new(
@@ -116,6 +136,39 @@ fn broken_syntax(doc: &Document<'_>, link: &Link) -> Option<Finding> {
     })
 }
 
+impl MalformedUrl {
+    /// A link (not an image) whose scheme is not one of the rule's `schemes`.
+    fn unlinked_scheme(
+        &self,
+        text: &str,
+        kind: LinkKind,
+        span: crate::document::Span,
+    ) -> Option<Finding> {
+        if self.schemes.is_empty() || kind == LinkKind::Image || !has_scheme(text) {
+            return None;
+        }
+        let (scheme, _) = text.split_once(':')?;
+        let lower = scheme.to_ascii_lowercase();
+        if self.schemes.contains(&lower) {
+            return None;
+        }
+        let known = self.schemes.iter().map(|s| format!("`{s}:`"));
+        let known: Vec<String> = known.collect();
+        Some(
+            Finding::new(
+                span,
+                format!("`{text}` is not a link a browser follows: `{scheme}:` is not a web address scheme"),
+            )
+            .url(text)
+            .label("shown as a link to nowhere")
+            .help(format!(
+                "write the full address (e.g. `https://arxiv.org/abs/…` for an arXiv ID); links may use {}",
+                known.join(", ")
+            )),
+        )
+    }
+}
+
 /// Why `text` is not a valid link target, if it is not. Relative references (`docs/x.md`,
 /// `#section`) are valid targets and are not checked.
 pub fn problem(text: &str, kind: LinkKind) -> Option<String> {
@@ -144,13 +197,40 @@ pub fn problem(text: &str, kind: LinkKind) -> Option<String> {
         {
             Some("the scheme is not followed by `://`".into())
         }
-        Ok(_) => None,
+        Ok(url) => match url.host() {
+            Some(url::Host::Domain(host)) => tld_problem(host),
+            _ => None,
+        },
     }
 }
 
+/// A domain whose last label cannot be a top-level domain: TLDs are letters (or `xn--…`), so
+/// `github.commay2333` lost the `/` after `github.com`.
+fn tld_problem(host: &str) -> Option<String> {
+    let host = host.trim_end_matches('.');
+    let (_, tld) = host.rsplit_once('.')?;
+    let letters = tld.bytes().all(|b| b.is_ascii_alphabetic());
+    if letters || tld.starts_with("xn--") {
+        return None;
+    }
+    let known = [
+        "com", "org", "net", "io", "ai", "edu", "gov", "cn", "co", "dev",
+    ];
+    let glued = known.iter().find(|k| {
+        tld.len() > k.len()
+            && tld
+                .get(..k.len())
+                .is_some_and(|head| head.eq_ignore_ascii_case(k))
+    });
+    Some(match glued {
+        Some(k) => format!("`{tld}` is not a top-level domain: a `/` may be missing after `.{k}`"),
+        None => format!("`{tld}` is not a top-level domain"),
+    })
+}
+
 /// The common case, valid without a full parse: `http(s)://` and a host of letters, digits,
-/// dots and hyphens (with an optional port), then a path of printable ASCII that needs no
-/// escaping. Anything else goes to the URL parser.
+/// dots and hyphens ending in a label of letters (with an optional port), then a path of
+/// printable ASCII that needs no escaping. Anything else goes to the URL parser.
 fn plainly_valid(text: &str) -> bool {
     let Some(rest) = text
         .strip_prefix("https://")
@@ -164,7 +244,12 @@ fn plainly_valid(text: &str) -> bool {
         && !host.starts_with(['.', '-'])
         && host
             .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'-');
+            .all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'-')
+        && host
+            .trim_end_matches('.')
+            .rsplit('.')
+            .next()
+            .is_some_and(|tld| tld.bytes().all(|b| b.is_ascii_alphabetic()));
     let port_ok = !port.is_empty() && port.len() <= 5 && port.parse::<u16>().is_ok();
     let path_ok = path.bytes().all(|b| {
         b.is_ascii_graphic()
@@ -205,5 +290,35 @@ mod tests {
         assert!(problem("https://example.com:99999/x", LinkKind::Inline).is_some());
         assert!(problem("https://a..b/", LinkKind::Inline).is_none());
         assert!(problem("https://github.com/org/repo#readme", LinkKind::Bare).is_none());
+        assert!(problem("http://127.0.0.1:8080/x", LinkKind::Inline).is_none());
+        assert!(problem("https://xn--fiqs8s.xn--fiqs8s/", LinkKind::Inline).is_none());
+        assert!(problem("http://localhost/x", LinkKind::Inline).is_none());
+        assert_eq!(
+            problem("https://github.comMay2333/FDCA", LinkKind::Inline).as_deref(),
+            Some("`commay2333` is not a top-level domain: a `/` may be missing after `.com`")
+        );
+    }
+
+    #[test]
+    fn schemes_browsers_do_not_follow() {
+        let rule = MalformedUrl::new(&super::super::settings_of(include_str!(
+            "../../rules/malformed-url.toml"
+        )));
+        let unlinked = |text: &str, kind| rule.unlinked_scheme(text, kind, 0..text.len());
+        let found = unlinked("arXiv:2308.03281", LinkKind::Inline).expect("a finding");
+        assert_eq!(
+            found.message,
+            "`arXiv:2308.03281` is not a link a browser follows: `arXiv:` is not a web address scheme"
+        );
+        for ok in [
+            "https://a.org",
+            "mailto:a@b.org",
+            "docs/x.md",
+            "#top",
+            "C:x",
+        ] {
+            assert!(unlinked(ok, LinkKind::Inline).is_none(), "{ok}");
+        }
+        assert!(unlinked("data:image/png;base64,AAAA", LinkKind::Image).is_none());
     }
 }

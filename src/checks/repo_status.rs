@@ -72,7 +72,7 @@ impl Check for RepoStatus {
                 };
                 let place = doc
                     .place_of(link.span().start)
-                    .map(|p| where_(doc, p))
+                    .map(|p| where_(cx, p))
                     .unwrap_or_default();
                 let finding = Finding::new(url.span(), format!("{}{place}", found.message))
                     .label(found.label)

@@ -3,7 +3,6 @@
 use super::{Check, CheckContext, Kind};
 use crate::diagnostic::Finding;
 use crate::document::{Document, Span, Table};
-use crate::fields::columns::find_column;
 use crate::fields::defaults::key_columns;
 use crate::fields::text::{normalize_key, plain_text};
 use foldhash::HashSet;
@@ -56,7 +55,7 @@ impl Check for UnresolvedReference {
     fn check(&self, cx: &CheckContext<'_>, out: &mut Vec<Finding>) {
         let doc = cx.doc;
         for (t, table) in doc.tables.iter().enumerate() {
-            let Some(key_column) = find_column(doc.source, table, &self.key_columns) else {
+            let Some(key_column) = cx.key_column(t, &self.key_columns) else {
                 continue;
             };
             let mut found = Vec::new();

@@ -139,7 +139,9 @@ fn inner_url_starts(text: &str) -> Vec<(usize, Join)> {
         let prev = bytes[start - 1];
         let join = match prev {
             b'(' if start >= 2 && bytes[start - 2] == b']' => Join::BrokenLink,
-            b'/' if is_site_root(&text[..start]) => Join::Doubled,
+            b'/' if is_site_root(&text[..start]) && same_host(&text[..start], &text[start..]) => {
+                Join::Doubled
+            }
             // A URL carried inside another one: a query value, a path (web archives), a fragment.
             b'/' | b'=' | b'?' | b'&' | b'#' | b'%' | b':' | b'(' | b'[' | b'"' | b'\'' => continue,
             _ => Join::Glued,
@@ -147,6 +149,20 @@ fn inner_url_starts(text: &str) -> Vec<(usize, Join)> {
         starts.push((start, join));
     }
     starts
+}
+
+/// Whether two URLs name the same host, in any case: `https://hf.co/` and `https://hf.co/x`.
+/// A site root followed by another host's URL is a service carrying it (`r.jina.ai/https://…`)
+/// or a glued URL, which the glued-url rule tells apart.
+fn same_host(a: &str, b: &str) -> bool {
+    let host = |url: &str| {
+        let rest = url.split_once("://").map_or("", |(_, rest)| rest);
+        rest.split(['/', '?', '#'])
+            .next()
+            .unwrap_or_default()
+            .to_ascii_lowercase()
+    };
+    host(a) == host(b)
 }
 
 /// `https://huggingface.co/`: a scheme, a host and a lone `/`.
@@ -262,6 +278,7 @@ mod tests {
         for url in [
             "https://zh.wikipedia.org/wiki/大语言模型",
             "https://web.archive.org/web/2020/https://example.com/x",
+            "https://r.jina.ai/https://example.com/x",
             "https://example.com/login?next=https://example.com/x",
             "http://🍄.ga/",
         ] {

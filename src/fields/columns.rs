@@ -1,8 +1,11 @@
 //! Binding rules to columns by header aliases: the key column of a table, and the columns a
 //! field rule reads.
 
-use super::text::normalize_key;
+use super::defaults;
+use super::text::{is_label_only, normalize_key, normalize_name};
 use crate::document::{Span, Table};
+use foldhash::{HashSet, HashSetExt};
+use std::sync::LazyLock;
 
 /// The index of the header cell that matches the earliest of `aliases`, in any case and width.
 /// A header matches an alias when it is the alias, or the alias followed by a parenthetical
@@ -18,6 +21,132 @@ pub fn find_column(source: &str, table: &Table, aliases: &[String]) -> Option<us
         let alias = normalize_header(alias);
         headers.iter().position(|h| header_matches(h, &alias))
     })
+}
+
+/// The key column of `table`, the column that says what each row is about, with the key of
+/// every row ([`row_key`]; `None` for a row without that cell). The headers are matched with
+/// `aliases` in order (as [`find_column`] does), and a matching column is the key only if its
+/// cells identify the rows ([`identifies_rows`]); otherwise the next match is tried. `None`
+/// when no column qualifies: the first column is never taken blindly.
+pub fn key_column(
+    source: &str,
+    table: &Table,
+    aliases: &[String],
+) -> Option<(usize, Vec<Option<String>>)> {
+    let headers: Vec<String> = table
+        .header
+        .cells
+        .iter()
+        .map(|c| normalize_header(&source[c.span()]))
+        .collect();
+    let mut tried = Vec::new();
+    for alias in aliases {
+        let alias = normalize_header(alias);
+        let exact = headers
+            .iter()
+            .enumerate()
+            .filter(|(_, h)| header_matches(h, &alias));
+        // `Title & Authors`, `Model / Link`: a column of two fields, named first.
+        let joined = headers
+            .iter()
+            .enumerate()
+            .filter(|(_, h)| joined_match(h, &alias));
+        for (index, _) in exact.chain(joined) {
+            if tried.contains(&index) {
+                continue;
+            }
+            tried.push(index);
+            let cells: Vec<Option<KeyCell>> = table
+                .rows
+                .iter()
+                .map(|r| Some(KeyCell::of(&source[r.cells.get(index)?.span()])))
+                .collect();
+            if identifies_rows(&cells) {
+                let keys = cells.into_iter().map(|c| c.map(KeyCell::into_key));
+                return Some((index, keys.collect()));
+            }
+        }
+    }
+    None
+}
+
+/// The key of every row of `table` in column `column` ([`row_key`]), `None` for a row without
+/// that cell.
+pub fn row_keys(source: &str, table: &Table, column: usize) -> Vec<Option<String>> {
+    let rows = table.rows.iter();
+    rows.map(|r| Some(row_key(&source[r.cells.get(column)?.span()])))
+        .collect()
+}
+
+/// A row's key as compared between rows: the cell as a reader sees it, normalized
+/// ([`normalize_name`]); empty when the cell names nothing of its own: blank, a placeholder
+/// (`-`, `n/a`), a mark with no letter or digit (`⚠️`), or only link labels (`[pdf]`, `[code]`).
+pub fn row_key(cell: &str) -> String {
+    KeyCell::of(cell).into_key()
+}
+
+/// What a cell of a candidate key column holds.
+enum KeyCell {
+    /// Blank, a placeholder or a mark: says nothing either way.
+    Blank,
+    /// Only words of [`defaults::link_labels`].
+    Label,
+    /// A name, normalized.
+    Name(String),
+}
+
+impl KeyCell {
+    fn of(cell: &str) -> KeyCell {
+        let key = normalize_name(cell);
+        if !key.contains(char::is_alphanumeric) || PLACEHOLDERS.contains(key.as_str()) {
+            KeyCell::Blank
+        } else if is_label_only(&key, &LINK_LABELS) {
+            KeyCell::Label
+        } else {
+            KeyCell::Name(key)
+        }
+    }
+
+    fn into_key(self) -> String {
+        match self {
+            KeyCell::Name(key) => key,
+            KeyCell::Blank | KeyCell::Label => String::new(),
+        }
+    }
+}
+
+static LINK_LABELS: LazyLock<HashSet<String>> = LazyLock::new(|| {
+    let mut set = HashSet::new();
+    set.extend(defaults::link_labels().iter().map(|l| normalize_key(l)));
+    set
+});
+
+static PLACEHOLDERS: LazyLock<HashSet<String>> = LazyLock::new(|| {
+    let mut set = HashSet::new();
+    set.extend(defaults::placeholders().iter().map(|p| normalize_key(p)));
+    set
+});
+
+/// Whether a column's cells identify their rows: more of them hold a name than a link label
+/// (a `Paper` column of `[pdf]` links does not), and at least half of the names differ (a
+/// column that mostly repeats a few values groups rows rather than naming them), and not all
+/// of them are one name (a table comparing settings of one model). Blank cells, placeholders
+/// and marks count for neither.
+fn identifies_rows(cells: &[Option<KeyCell>]) -> bool {
+    let mut names: Vec<&str> = Vec::new();
+    let mut labels = 0usize;
+    for cell in cells.iter().flatten() {
+        match cell {
+            KeyCell::Blank => {}
+            KeyCell::Label => labels += 1,
+            KeyCell::Name(name) => names.push(name),
+        }
+    }
+    if names.len() <= labels {
+        return false;
+    }
+    let distinct: HashSet<&str> = names.iter().copied().collect();
+    distinct.len() * 2 >= names.len() && (distinct.len() > 1 || names.len() == 1)
 }
 
 /// A header as compared with aliases: `Model_name` reads as `model name`.
@@ -38,6 +167,17 @@ fn header_match(header: &str, alias: &str) -> Option<bool> {
     } else {
         rest.starts_with(['(', '[']).then_some(true)
     }
+}
+
+/// Whether a normalized header names two fields joined by `&`, `/`, `+`, `、` or `and`, the
+/// first being `alias` (`title & authors`).
+fn joined_match(header: &str, alias: &str) -> bool {
+    let Some(rest) = header.strip_prefix(alias) else {
+        return false;
+    };
+    let joined = rest.trim_start();
+    joined.len() < rest.len() && joined.starts_with("and ")
+        || joined.starts_with(['&', '/', '+', '、', '＆'])
 }
 
 /// A column a field rule reads.
@@ -100,6 +240,11 @@ mod tests {
         assert!(header_matches("model", "model"));
         assert!(!header_matches("model_size", "model"));
         assert!(!header_matches("models used", "model"));
+        assert!(joined_match("title & authors", "title"));
+        assert!(joined_match("model / link", "model"));
+        assert!(joined_match("name and link", "name"));
+        assert!(!joined_match("names & links", "name"));
+        assert!(!joined_match("title", "title"));
     }
 
     #[test]

@@ -81,6 +81,10 @@ pub enum ComputeError<'a> {
     MissingTimeUnit {
         number: Span,
     },
+    /// `1024 A800*天`: a time unit with no number before it.
+    MissingDurationNumber {
+        unit: Span,
+    },
     UnknownTimeUnit {
         unit: Span,
     },
@@ -191,6 +195,7 @@ fn classify<'a>(
         Duration::Hours(_) => value.ok_or(E::FreeText),
         Duration::Absent | Duration::Empty => Err(E::MissingDuration { count, accelerator }),
         Duration::NoUnit(number) => Err(E::MissingTimeUnit { number }),
+        Duration::NoNumber(unit) => Err(E::MissingDurationNumber { unit }),
         Duration::UnknownUnit(unit) => Err(E::UnknownTimeUnit { unit }),
     }
 }
@@ -229,6 +234,8 @@ enum Duration {
     Empty,
     Hours(f64),
     NoUnit(Span),
+    /// A time unit with no number (`天`, `days`).
+    NoNumber(Span),
     UnknownUnit(Span),
 }
 
@@ -568,24 +575,22 @@ fn duration(c: &mut Cursor<'_>, settings: &ComputeSettings) -> Duration {
         return Duration::Empty;
     }
     let Some(number) = c.number() else {
-        return Duration::Absent;
+        return match time_unit(c.rest(), settings) {
+            Some((unit, _)) => {
+                let span = c.pos..c.pos + unit.len();
+                c.pos = span.end;
+                skip_note(c);
+                Duration::NoNumber(span)
+            }
+            None => Duration::Absent,
+        };
     };
     let Ok(amount) = c.text[number.clone()].parse::<f64>() else {
         return Duration::Absent;
     };
     c.skip_ws();
     let rest = c.rest();
-    let unit = settings
-        .time_units
-        .starting(rest)
-        .iter()
-        .filter(|(unit, _)| {
-            rest.get(..unit.len())
-                .is_some_and(|head| head.eq_ignore_ascii_case(unit))
-                && boundary(&rest[unit.len()..])
-        })
-        .max_by_key(|(unit, _)| unit.len());
-    if let Some((unit, hours)) = unit {
+    if let Some((unit, hours)) = time_unit(rest, settings) {
         c.pos += unit.len();
         skip_note(c);
         return Duration::Hours(amount * hours);
@@ -600,6 +605,19 @@ fn duration(c: &mut Cursor<'_>, settings: &ComputeSettings) -> Duration {
     c.pos += word;
     skip_note(c);
     Duration::UnknownUnit(unit)
+}
+
+/// The longest time unit that starts `rest` and ends at a word boundary, with its hours.
+fn time_unit<'s>(rest: &str, settings: &'s ComputeSettings) -> Option<(&'s str, f64)> {
+    let units = settings.time_units.starting(rest).iter();
+    units
+        .filter(|(unit, _)| {
+            rest.get(..unit.len())
+                .is_some_and(|head| head.eq_ignore_ascii_case(unit))
+                && boundary(&rest[unit.len()..])
+        })
+        .max_by_key(|(unit, _)| unit.len())
+        .map(|(unit, hours)| (unit.as_str(), *hours))
 }
 
 /// Skips a trailing `(…)` or `（…）` note, such as `(LoRA)`.

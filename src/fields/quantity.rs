@@ -4,31 +4,50 @@
 //! A cell is read as a leading list of amounts followed by free description (`52K self-instruct
 //! data`, `35B (3B active)`); only the list is parsed, so prose is never an error.
 
+use super::defaults;
 use super::lexicon::Lexicon;
 use crate::document::Span;
 use serde::Deserialize;
 
-/// The settings of a `malformed-quantity` rule (keys of its `[check]` table).
+/// The settings of a `malformed-quantity` rule (keys of its `[check]` table). Each defaults to
+/// the shared list of `rules/_defaults.toml`.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct QuantitySettings {
-    /// Header aliases of parameter-count columns (`参数量`, `Params`, `Model_Size`).
+    /// What the rule reports: malformed values, or values spaced unlike their column.
     #[serde(default)]
+    pub report: QuantityReport,
+    /// Header aliases of parameter-count columns (`参数量`, `Params`, `Model_Size`).
+    #[serde(default = "defaults::parameter_columns")]
     pub parameter_columns: Vec<String>,
     /// Header aliases of data-size columns (`数据量`, `训练token数`, `Tokens`, `训练细节`).
-    #[serde(default)]
+    #[serde(default = "defaults::data_columns")]
     pub data_columns: Vec<String>,
     /// Labels that introduce a quantity inside a cell (`数据量：`, `Data:`).
-    #[serde(default)]
+    #[serde(default = "defaults::quantity_labels")]
     pub labels: Vec<String>,
     /// Labels of other sub-fields, which end a quantity (`运算量：`).
-    #[serde(default)]
+    #[serde(default = "defaults::quantity_other_labels")]
     pub other_labels: Vec<String>,
     /// Count units → multiplier (`B` = 1e9, `万` = 1e4, `Trillion` = 1e12), any ASCII case.
+    #[serde(default = "defaults::count_units")]
     pub units: Lexicon<f64>,
     /// Byte units → bytes (`TB` = 1e12).
-    #[serde(default)]
+    #[serde(default = "defaults::byte_units")]
     pub byte_units: Lexicon<f64>,
+}
+
+/// Which findings a quantity rule reports: data that does not parse is kept apart from style,
+/// so that a maintainer can keep the data checks strict and the style ones quiet.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum QuantityReport {
+    /// Values that do not parse: a doubled unit, a missing unit, a stray decimal point, a
+    /// range that runs downwards.
+    #[default]
+    Malformed,
+    /// Values spaced unlike the other values with the same unit in their column.
+    Spacing,
 }
 
 /// One amount of a quantity list, e.g. `13B` in `7B/13B`. Spans are relative to the text.
@@ -47,6 +66,8 @@ pub struct Amount {
     pub experts: Option<f64>,
     /// Joined to the previous amount by `/` (`7/13B`).
     pub after_slash: bool,
+    /// Joined to the previous amount as the end of a range (`7-13B`, `7~13B`).
+    pub after_range: bool,
 }
 
 impl Amount {
@@ -72,11 +93,17 @@ pub enum QuantityError {
     /// `13BB`: `amount` is the whole token, `extra` the repeated unit.
     DoubledUnit { amount: Span, extra: Span },
     /// `1T/1.4`: `number` has no unit though `previous`, earlier in the list, has `unit`.
+    /// Only a fractional number is reported: a whole one may be a plain count (`1.5M/3725`,
+    /// train and test examples).
     MissingUnit {
         number: Span,
         previous: Span,
         unit: Span,
     },
+    /// `71.M`: a decimal point with no digits after it, before the unit.
+    StrayPoint { amount: Span, point: Span },
+    /// `17-13B`: a range whose end (`high`) is smaller than its start (`low`).
+    DownwardRange { low: Span, high: Span },
 }
 
 /// Parses the leading list of amounts of `text` into `out` (cleared first), e.g. `7B/13B/33B`
@@ -91,10 +118,11 @@ pub fn parse_quantity(
 ) -> Result<(), QuantityError> {
     out.clear();
     let mut pos = 0;
-    let mut after_slash = false;
-    while let Some(amount) = next_amount(text, pos, settings, column_unit, after_slash)? {
+    let mut join = Separator::None;
+    while let Some(amount) = next_amount(text, pos, settings, column_unit, join)? {
         if amount.after_slash
             && amount.unit.is_none()
+            && text[amount.number.clone()].contains('.')
             && let Some((previous, unit)) =
                 out.iter().rev().find_map(|a| Some((a, a.unit.clone()?)))
         {
@@ -107,11 +135,28 @@ pub fn parse_quantity(
         pos = amount.span().end;
         out.push(amount);
         match list_separator(text, pos) {
-            Some((next, slash)) => (pos, after_slash) = (next, slash),
+            Some((next, separator)) => (pos, join) = (next, separator),
             None => break,
         }
     }
     share_last_unit(out);
+    downward_range(out, column_unit.is_some())
+}
+
+/// The first range of `amounts` that runs downwards (`17-13B`), as an error. Only ranges of
+/// quantities are compared: the end has a unit, or both ends take the column's (`Params (B)`).
+/// `2024-02` is no range of sizes, and `1.5M-300` may mean 300 examples.
+fn downward_range(amounts: &[Amount], column_unit: bool) -> Result<(), QuantityError> {
+    for pair in amounts.windows(2) {
+        let (low, high) = (&pair[0], &pair[1]);
+        let comparable = high.unit.is_some() || column_unit && low.unit.is_none();
+        if high.after_range && comparable && low.total() > high.total() {
+            return Err(QuantityError::DownwardRange {
+                low: low.span(),
+                high: high.span(),
+            });
+        }
+    }
     Ok(())
 }
 
@@ -133,10 +178,15 @@ fn share_last_unit(amounts: &mut [Amount]) {
 }
 
 /// Parameter counts as numbers, for `extract`: `7B/13B/33B/65B` → [7e9, 1.3e10, 3.3e10, 6.5e10].
-/// Empty when the text holds no amount or is malformed.
-pub fn parameter_counts(text: &str, settings: &QuantitySettings) -> Vec<f64> {
+/// `column_unit` is the unit a header gives values written without one (`Params (B)`). Empty
+/// when the text holds no amount or is malformed.
+pub fn parameter_counts(
+    text: &str,
+    settings: &QuantitySettings,
+    column_unit: Option<(f64, bool)>,
+) -> Vec<f64> {
     let mut out = Vec::new();
-    match parse_quantity(text, settings, None, &mut out) {
+    match parse_quantity(text, settings, column_unit, &mut out) {
         Ok(()) => out.iter().map(Amount::total).collect(),
         Err(_) => Vec::new(),
     }
@@ -148,7 +198,7 @@ fn next_amount(
     pos: usize,
     settings: &QuantitySettings,
     column_unit: Option<(f64, bool)>,
-    after_slash: bool,
+    join: Separator,
 ) -> Result<Option<Amount>, QuantityError> {
     let Some(first) = number(text, pos + prefix_len(&text[pos..])) else {
         return Ok(None);
@@ -157,6 +207,14 @@ fn next_amount(
         Some(size) => (number_value(text, &first), size),
         None => (None, first.clone()),
     };
+    if text[size.end..].starts_with('.')
+        && let UnitMatch::Unit(unit, _, _) = unit_at(text, size.end + 1, settings)
+    {
+        return Err(QuantityError::StrayPoint {
+            amount: first.start..unit.end,
+            point: size.end..size.end + 1,
+        });
+    }
     let gap = spaces(&text[size.end..]);
     let (unit, (factor, bytes)) = match unit_at(text, size.end + gap, settings) {
         UnitMatch::Unit(span, factor, bytes) => (Some(span), (factor, bytes)),
@@ -177,7 +235,8 @@ fn next_amount(
         factor,
         bytes,
         experts,
-        after_slash,
+        after_slash: join == Separator::Slash,
+        after_range: join == Separator::Range,
     }))
 }
 
@@ -281,24 +340,38 @@ fn item_boundary(after: &str) -> bool {
     }
 }
 
-/// After an amount: the start of the next one and whether `/` joined them. Lists use `/`, `,`,
-/// `，`, `、`, ranges `-`/`–`/`~`, or spaces (`7B 13B`).
-fn list_separator(text: &str, pos: usize) -> Option<(usize, bool)> {
+/// How an amount is joined to the one before it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Separator {
+    /// The first amount.
+    None,
+    /// `/`: `7/13B`.
+    Slash,
+    /// `-`, `–`, `~`, `～`: the end of a range, `7-13B`.
+    Range,
+    /// `,`, `，`, `、` or spaces: a list.
+    List,
+}
+
+/// After an amount: the start of the next one and how it is joined. Lists use `/`, `,`, `，`,
+/// `、`, ranges `-`/`–`/`~`, or spaces (`7B 13B`).
+fn list_separator(text: &str, pos: usize) -> Option<(usize, Separator)> {
     let rest = &text[pos..];
     let gap = spaces(rest);
     let after_gap = &rest[gap..];
     let mut chars = after_gap.chars();
-    let (len, slash) = match chars.next()? {
-        '/' => (1, true),
-        c @ (',' | '，' | '、' | '-' | '–' | '~' | '～') => (c.len_utf8(), false),
-        c if c.is_ascii_digit() && gap > 0 => (0, false),
+    let (len, separator) = match chars.next()? {
+        '/' => (1, Separator::Slash),
+        c @ (',' | '，' | '、') => (c.len_utf8(), Separator::List),
+        c @ ('-' | '–' | '~' | '～') => (c.len_utf8(), Separator::Range),
+        c if c.is_ascii_digit() && gap > 0 => (0, Separator::List),
         _ => return None,
     };
     let next = pos + gap + len;
     let next = next + spaces(&text[next..]);
     let rest = &text[next..];
     let starts_number = rest[prefix_len(rest)..].starts_with(|c: char| c.is_ascii_digit());
-    starts_number.then_some((next, slash))
+    starts_number.then_some((next, separator))
 }
 
 /// The multiplier (and bytes flag) of a header's unit note, e.g. `B` in `Params (B)`, for the

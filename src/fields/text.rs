@@ -50,6 +50,14 @@ pub fn plain_text(cell: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// A cell's text for a message: [`plain_text`], with each run of whitespace (`&nbsp;` and
+/// `<br>` included) as one space.
+pub fn shown(cell: &str) -> String {
+    let plain = plain_text(cell);
+    let words: Vec<&str> = plain.split_whitespace().collect();
+    words.join(" ")
+}
+
 /// The text of a cell that is one plain link, `[text](url)`, the commonest key cell.
 fn simple_link_text(cell: &str) -> Option<&str> {
     let rest = cell.strip_prefix('[')?;
@@ -59,22 +67,117 @@ fn simple_link_text(cell: &str) -> Option<&str> {
     (plain(text) && !target.contains(['(', ')', ' ', '\\'])).then_some(text)
 }
 
-/// A key as compared between rows: plain text, NFKC, lowercase, runs of whitespace as one space.
+/// A value as compared with others (a header, an allowed value): plain text, NFKC, lowercase,
+/// runs of whitespace as one space.
 pub fn normalize_key(cell: &str) -> String {
     let plain = plain_text(cell);
-    let normalized = normalize_cell(&plain);
-    let mut out = String::with_capacity(normalized.len());
-    for word in normalized.split_whitespace() {
-        if !out.is_empty() {
+    let mut out = String::with_capacity(plain.len());
+    push_normalized(&plain, false, &mut out);
+    out
+}
+
+/// A name as compared between rows (a row's key): [`normalize_key`], with emoji and other
+/// pictographs ([`is_decoration`]) dropped too, so `🔥🔥[YOCO]` is `[yoco]`.
+pub fn normalize_name(cell: &str) -> String {
+    let plain = plain_text(cell);
+    let mut out = String::with_capacity(plain.len());
+    push_normalized(&plain, true, &mut out);
+    out
+}
+
+/// Appends `text` to `out` normalized as [`normalize_key`] (or, with `drop_decorations`,
+/// [`normalize_name`]) normalizes plain text; `out` may already hold text, which a space then
+/// separates from this.
+fn push_normalized(text: &str, drop_decorations: bool, out: &mut String) {
+    let normalized = normalize_cell(text);
+    let mut words = normalized
+        .split(|c: char| c.is_whitespace() || drop_decorations && is_decoration(c))
+        .filter(|w| !w.is_empty())
+        .peekable();
+    if words.peek().is_some() && !out.is_empty() && !out.ends_with(' ') {
+        out.push(' ');
+    }
+    let mut first = true;
+    for word in words {
+        if !first {
             out.push(' ');
         }
+        first = false;
         if word.is_ascii() {
             out.extend(word.bytes().map(|b| char::from(b.to_ascii_lowercase())));
         } else {
             out.extend(word.chars().flat_map(char::to_lowercase));
         }
     }
-    out
+}
+
+/// Emoji and pictographs that decorate text (`🔥`, `⭐️`, `⚠️`, `✅`, medals, flags) and the
+/// invisible characters that build emoji sequences (variation selectors, the zero-width
+/// joiner, keycaps, tags). A reader does not read them as part of a name.
+pub fn is_decoration(c: char) -> bool {
+    matches!(c,
+        '\u{1f000}'..='\u{1faff}' // mahjong, cards, emoji, pictographs, flags, skin tones
+        | '\u{2600}'..='\u{27bf}' // miscellaneous symbols and dingbats (☀, ⚠, ✅, ✔, ✘)
+        | '\u{2b00}'..='\u{2bff}' // ⭐, ⬆ and other arrows and symbols
+        | '\u{2300}'..='\u{23ff}' // ⌚, ⏰, ⏳
+        | '\u{fe00}'..='\u{fe0f}' // variation selectors
+        | '\u{200d}' | '\u{20e3}' // zero-width joiner, keycap
+        | '\u{e0020}'..='\u{e007f}' // tags
+    )
+}
+
+/// A cell as a reader meets it, for comparing rows: the visible text normalized as names are
+/// ([`normalize_name`]: case, width, whitespace, decorations), with every link and image target
+/// kept as written and other inline HTML (`<img …>`, `<a …>`) kept with its whitespace
+/// collapsed, so that two cells that look the same but lead to different places differ.
+/// `<br>`, `<br/>`, `&nbsp;` and runs of spaces all read as one space.
+pub fn cell_as_seen(cell: &str) -> String {
+    if !cell.contains(['[', '*', '_', '`', '\\', '<', '&', '~', '!']) {
+        return normalize_name(cell);
+    }
+    use pulldown_cmark::{Event, Options, Parser, Tag};
+    let mut out = String::with_capacity(cell.len());
+    for event in Parser::new_ext(cell, Options::ENABLE_STRIKETHROUGH) {
+        match event {
+            Event::Text(t) | Event::Code(t) => push_normalized(&t, true, &mut out),
+            Event::SoftBreak | Event::HardBreak => out.push(' '),
+            Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) => {
+                out.push_str(" <");
+                out.push_str(dest_url.trim());
+                out.push_str("> ");
+            }
+            Event::InlineHtml(h) | Event::Html(h) => {
+                let h = h.trim();
+                if h.starts_with("<!--") || is_line_break(h) {
+                    out.push(' ');
+                } else {
+                    out.push(' ');
+                    out.extend(h.split_whitespace().flat_map(|w| [w, " "]));
+                }
+            }
+            _ => {}
+        }
+    }
+    let collapsed: Vec<&str> = out.split(' ').filter(|w| !w.is_empty()).collect();
+    collapsed.join(" ")
+}
+
+/// `<br>`, `<br/>`, `<BR />`.
+fn is_line_break(html: &str) -> bool {
+    let lower = html.to_ascii_lowercase();
+    let inner = lower.trim_start_matches('<').trim_end_matches('>');
+    inner.trim_end_matches('/').trim() == "br"
+}
+
+/// True when a normalized key names no thing of its own: it has no letter or digit (`-`,
+/// `⚠️`, `...`), or every word of it is a generic link label from `labels` (`[pdf]`,
+/// `[code] [blog]`, `论文`), compared in normalized form.
+pub fn is_label_only(key: &str, labels: &foldhash::HashSet<String>) -> bool {
+    let mut words = key
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .peekable();
+    words.peek().is_none() || words.all(|w| labels.contains(w))
 }
 
 #[cfg(test)]
@@ -90,6 +193,54 @@ mod tests {
         assert_eq!(normalize_key(" **Vicuna**\u{a0}"), "vicuna");
         assert_eq!(normalize_key("ＬＬａＭＡ  2"), "llama 2");
         assert_ne!(normalize_key("palm-2-s"), normalize_key("palm-2-s*"));
+    }
+
+    #[test]
+    fn decorations_and_markup_do_not_change_a_name() {
+        assert_eq!(normalize_name("🔥🔥[YOCO]"), "[yoco]");
+        assert_eq!(normalize_name("⭐️ **Vicuna**"), "vicuna");
+        assert_eq!(normalize_name("LLaMA<br>2"), "llama 2");
+        assert_eq!(normalize_name("LLaMA&nbsp;2"), "llama 2");
+        assert_eq!(normalize_name("⚠️"), "");
+        assert_ne!(normalize_name("GPT-4"), normalize_name("GPT-4o"));
+        // A value keeps its marks: `✔` is an answer in a column of allowed values.
+        assert_eq!(normalize_key("✔ SFT"), "✔ sft");
+    }
+
+    #[test]
+    fn cells_as_seen_keep_their_targets() {
+        assert_eq!(
+            cell_as_seen("**[Vicuna](https://a/B)**<br/>7B"),
+            cell_as_seen("[vicuna](https://a/B) 7b")
+        );
+        assert_ne!(
+            cell_as_seen("[pdf](https://a/1)"),
+            cell_as_seen("[pdf](https://a/2)")
+        );
+        assert_ne!(
+            cell_as_seen("[pdf](https://a/B)"),
+            cell_as_seen("[pdf](https://a/b)")
+        );
+        assert_eq!(cell_as_seen("🔥 ＡＢ  c"), cell_as_seen("ab c"));
+        assert_eq!(cell_as_seen("a&nbsp;b"), cell_as_seen("a b"));
+        assert_ne!(
+            cell_as_seen(r#"<img src="x.png">"#),
+            cell_as_seen(r#"<img src="y.png">"#)
+        );
+    }
+
+    #[test]
+    fn label_only_keys() {
+        let labels: foldhash::HashSet<String> = ["pdf", "code", "论文"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        for key in ["[pdf]", "[pdf] [code]", "", "-", "论文"] {
+            assert!(is_label_only(key, &labels), "{key}");
+        }
+        for key in ["[yoco] yoco", "pdf parser", "llama"] {
+            assert!(!is_label_only(key, &labels), "{key}");
+        }
     }
 
     #[test]

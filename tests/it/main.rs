@@ -13,6 +13,7 @@ mod markdown;
 mod no_panic;
 mod online;
 mod oracle;
+mod precision;
 mod rendered;
 mod rules;
 mod seed;
