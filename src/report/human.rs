@@ -294,22 +294,8 @@ impl miette::Diagnostic for HumanDiagnostic {
 
 /// `N errors, M warnings in K files`, for stderr.
 pub fn render_summary(outcome: &Outcome) -> String {
-    let c = outcome.counts();
     let files = outcome.files.len();
-    let mut line = format!(
-        "{} {}, {} {}",
-        c.errors,
-        plural(c.errors, "error", "errors"),
-        c.warnings,
-        plural(c.warnings, "warning", "warnings")
-    );
-    if c.infos > 0 {
-        line.push_str(&format!(
-            ", {} {}",
-            c.infos,
-            plural(c.infos, "info", "infos")
-        ));
-    }
+    let mut line = outcome.counts().describe(|_, words| words);
     line.push_str(&format!(" in {files} {}", plural(files, "file", "files")));
     if outcome.baselined > 0 {
         line.push_str(&format!(" ({} in the baseline)", outcome.baselined));

@@ -115,21 +115,10 @@ pub fn render_markdown(outcome: &Outcome, options: &MarkdownOptions) -> String {
 }
 
 fn totals(outcome: &Outcome, out: &mut String) {
-    let c = outcome.counts();
     let files = outcome.files.len();
     let _ = writeln!(out, "## survey-lint\n");
-    let count = |n: usize, one: &str, many: &str| {
-        let words = format!("{n} {}", plural(n, one, many));
-        if n > 0 { format!("**{words}**") } else { words }
-    };
-    let mut line = format!(
-        "{}, {}",
-        count(c.errors, "error", "errors"),
-        count(c.warnings, "warning", "warnings")
-    );
-    if c.infos > 0 {
-        let _ = write!(line, ", {}", count(c.infos, "info", "infos"));
-    }
+    let bold = |n: usize, words: String| if n > 0 { format!("**{words}**") } else { words };
+    let line = outcome.counts().describe(bold);
     let tables: usize = outcome.files.iter().map(|f| f.tables).sum();
     let rows: usize = outcome.files.iter().map(|f| f.rows).sum();
     let links: usize = outcome.files.iter().map(|f| f.links).sum();
@@ -173,17 +162,7 @@ fn file_heading(file: &FileReport, options: &MarkdownOptions, out: &mut String) 
         Some(url) => format!("[{name}]({url})"),
         None => name,
     };
-    let c = Outcome::counts_of(std::slice::from_ref(file));
-    let mut counts = format!(
-        "{} {}, {} {}",
-        c.errors,
-        plural(c.errors, "error", "errors"),
-        c.warnings,
-        plural(c.warnings, "warning", "warnings")
-    );
-    if c.infos > 0 {
-        let _ = write!(counts, ", {} {}", c.infos, plural(c.infos, "info", "infos"));
-    }
+    let counts = Outcome::counts_of(std::slice::from_ref(file)).describe(|_, words| words);
     let _ = writeln!(
         out,
         "\n### {heading}\n\n{counts}\n\n| Line | Severity | Rule | Message |\n|---:|---|---|---|"

@@ -45,6 +45,24 @@ pub struct Counts {
     pub infos: usize,
 }
 
+impl Counts {
+    /// `10 errors, 7 warnings`, with the infos when there are any; `mark` dresses each part
+    /// (given its count and its words).
+    pub fn describe(&self, mark: impl Fn(usize, String) -> String) -> String {
+        use crate::diagnostic::plural;
+        let part =
+            |n: usize, one: &str, many: &str| mark(n, format!("{n} {}", plural(n, one, many)));
+        let mut parts = vec![
+            part(self.errors, "error", "errors"),
+            part(self.warnings, "warning", "warnings"),
+        ];
+        if self.infos > 0 {
+            parts.push(part(self.infos, "info", "infos"));
+        }
+        parts.join(", ")
+    }
+}
+
 impl Outcome {
     pub fn counts(&self) -> Counts {
         Outcome::counts_of(&self.files)

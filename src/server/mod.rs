@@ -162,6 +162,17 @@ struct Open {
     dirty: bool,
 }
 
+impl Open {
+    fn view(&self, encoding: Encoding) -> diagnostics::View<'_> {
+        diagnostics::View {
+            uri: &self.uri,
+            text: &self.text,
+            lines: &self.lines,
+            encoding,
+        }
+    }
+}
+
 struct Server {
     sender: crossbeam_channel::Sender<Message>,
     encoding: Encoding,
@@ -412,12 +423,7 @@ impl Server {
         let linter = &self.setup.setup().linter;
         let doc = self.documents.get_mut(uri)?;
         let report = linter.lint(doc.path.clone(), Arc::new(doc.text.clone()), verdicts);
-        let view = diagnostics::View {
-            uri: &doc.uri,
-            text: &doc.text,
-            lines: &doc.lines,
-            encoding: self.encoding,
-        };
+        let view = doc.view(self.encoding);
         let diagnostics = report
             .diagnostics
             .iter()
@@ -447,12 +453,7 @@ impl Server {
         });
         let actions = match self.documents.get(uri) {
             Some(doc) if wanted_kind => {
-                let view = diagnostics::View {
-                    uri: &doc.uri,
-                    text: &doc.text,
-                    lines: &doc.lines,
-                    encoding: self.encoding,
-                };
+                let view = doc.view(self.encoding);
                 let start = doc
                     .lines
                     .offset(&doc.text, params.range.start, self.encoding);
