@@ -6,6 +6,7 @@ use crate::document::{Document, LineCol, LineIndex};
 use crate::exceptions::{Exception, Subject};
 use crate::fields::columns::find_column;
 use crate::fields::defaults::key_columns;
+use crate::files::Fingerprint;
 use crate::links::Verdicts;
 use crate::rules::{RuleSet, RuleSpec};
 use crate::suppress::Suppressions;
@@ -32,6 +33,9 @@ pub struct FileReport {
     /// The path as the user gave it (or as found under a folder they gave).
     pub path: String,
     pub source: Arc<String>,
+    /// The file's size and modification time when `source` was read from it, if it was:
+    /// `--fix` writes only a file that still matches.
+    pub read_as: Option<Fingerprint>,
     pub diagnostics: Vec<Diagnostic>,
     pub tables: usize,
     pub rows: usize,
@@ -117,6 +121,7 @@ impl Linter {
             links: doc.links.len(),
             diagnostics,
             source: source.clone(),
+            read_as: None,
         }
     }
 }

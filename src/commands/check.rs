@@ -1,6 +1,9 @@
 //! `survey-lint check`: lint, check links unless `--offline`, fix with `--fix`, report.
 
-use super::{ExitStatus, current_dir, eprint_report, for_each_file, load_setup, print_stdout};
+use super::{
+    ExitStatus, current_dir, eprint_report, for_each_file_as_read, load_setup, print_stdout,
+    report_file_errors,
+};
 use crate::changes::Changes;
 use crate::cli::{CheckArgs, ColorChoice, Format};
 use crate::diagnostic::plural;
@@ -73,6 +76,7 @@ pub fn check(args: &CheckArgs) -> ExitStatus {
         }
         if args.diff {
             print_stdout(&fixed.diff);
+            report_file_errors(&outcome.errors);
             return exit_status(&outcome, args.deny_warnings);
         }
     }
@@ -132,8 +136,9 @@ fn lint_paths(paths: &[PathBuf], linter: &Linter, keep_sources: bool) -> Outcome
     let results: Vec<Result<FileReport, files::FileError>> = found
         .par_iter()
         .map(|path| {
-            let source = files::read(path)?;
+            let (source, read_as) = files::read_with_fingerprint(path)?;
             let mut report = linter.lint(files::display(path), Arc::new(source), None);
+            report.read_as = Some(read_as);
             if !keep_sources {
                 report.source = Arc::default();
             }
@@ -162,17 +167,19 @@ fn lint_paths_online(
 ) -> (Outcome, Verdicts) {
     use rayon::prelude::*;
     let mut sources = Vec::new();
-    let errors = for_each_file(paths, |path, source| sources.push((path, Arc::new(source))));
+    let errors = for_each_file_as_read(paths, |path, source, read_as| {
+        sources.push((path, Arc::new(source), read_as))
+    });
     // The link cache is read while the documents are parsed.
     let (docs, cache) = rayon::join(
         || -> Vec<Document<'_>> {
             let sources = sources.par_iter();
-            sources.map(|(_, s)| Document::parse(s)).collect()
+            sources.map(|(_, s, _)| Document::parse(s)).collect()
         },
         || links::open_cache(config, options),
     );
     let mut urls = BTreeSet::new();
-    for ((path, _), doc) in sources.iter().zip(&docs) {
+    for ((path, _, _), doc) in sources.iter().zip(&docs) {
         collect_urls(path, doc, changes, &mut urls);
     }
     let urls: Vec<String> = urls.into_iter().collect();
@@ -180,8 +187,10 @@ fn lint_paths_online(
     let files = sources
         .par_iter()
         .zip(docs)
-        .map(|((path, source), doc)| {
-            linter.lint_document(path.clone(), source, &doc, Some(&verdicts))
+        .map(|((path, source, read_as), doc)| {
+            let mut report = linter.lint_document(path.clone(), source, &doc, Some(&verdicts));
+            report.read_as = Some(*read_as);
+            report
         })
         .collect();
     (Outcome { files, errors }, verdicts)

@@ -49,10 +49,18 @@ pub fn run(cli: Cli) -> ExitStatus {
 /// Reads every file under `paths` and hands it to `each`; files that cannot be read are
 /// returned as errors, and the others are still handed over.
 fn for_each_file(paths: &[PathBuf], mut each: impl FnMut(String, String)) -> Vec<files::FileError> {
+    for_each_file_as_read(paths, |path, source, _| each(path, source))
+}
+
+/// [`for_each_file`], with each file's fingerprint when it was read (for `--fix`).
+fn for_each_file_as_read(
+    paths: &[PathBuf],
+    mut each: impl FnMut(String, String, files::Fingerprint),
+) -> Vec<files::FileError> {
     let mut errors = Vec::new();
     for path in files::discover(paths, &mut errors) {
-        match files::read(&path) {
-            Ok(source) => each(files::display(&path), source),
+        match files::read_with_fingerprint(&path) {
+            Ok((source, read_as)) => each(files::display(&path), source, read_as),
             Err(err) => errors.push(err),
         }
     }
