@@ -259,7 +259,9 @@ fn malformed(
     };
     let values: Vec<f64> = parsed.iter().map(Amount::total).collect();
     Finding {
-        data: Some(json!({ "text": text, "kind": kind, "values": values })),
+        data: Some(Box::new(
+            json!({ "text": text, "kind": kind, "values": values }),
+        )),
         ..finding
     }
 }

@@ -2,7 +2,7 @@
 
 use super::{
     ExitStatus, current_dir, eprint_report, for_each_file_as_read, load_setup, print_stdout,
-    report_file_errors,
+    report_file_errors, write_stdout,
 };
 use crate::changes::Changes;
 use crate::cli::{CheckArgs, ColorChoice, Format};
@@ -88,16 +88,16 @@ pub fn check(args: &CheckArgs) -> ExitStatus {
 /// formats a person reads.
 fn print_report(args: &CheckArgs, outcome: &Outcome, linter: &Linter) {
     match args.format {
-        Format::Json => print_stdout(&report::render_json(outcome)),
+        Format::Json => write_stdout(|out| report::write_json(outcome, out)),
         Format::Sarif => {
             let specs: Vec<_> = linter.rules.rules.iter().map(|r| r.spec.clone()).collect();
-            print_stdout(&report::render_sarif(outcome, &specs));
+            write_stdout(|out| report::write_sarif(outcome, &specs, out));
         }
         Format::Github => {
-            print_stdout(&report::render_github(outcome));
+            write_stdout(|out| report::write_github(outcome, out));
             eprint!("{}", report::render_summary(outcome));
         }
-        Format::Junit => print_stdout(&report::render_junit(outcome)),
+        Format::Junit => write_stdout(|out| report::write_junit(outcome, out)),
         Format::Human => {
             let color = match args.color {
                 ColorChoice::Always => true,
@@ -107,10 +107,8 @@ fn print_report(args: &CheckArgs, outcome: &Outcome, linter: &Linter) {
                 }
             };
             let width = terminal_width();
-            print_stdout(&report::render_human(
-                outcome,
-                HumanOptions { color, width },
-            ));
+            let options = HumanOptions { color, width };
+            write_stdout(|out| report::write_human(outcome, options, out));
             eprint!("{}", report::render_summary(outcome));
         }
     }

@@ -120,6 +120,12 @@ fn print_stdout(text: &str) {
         .and_then(|_| stdout.flush());
 }
 
+/// Writes a report to stdout as it is made; a closed pipe is not an error.
+fn write_stdout(write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) {
+    let mut stdout = std::io::stdout().lock();
+    let _ = write(&mut stdout).and_then(|_| stdout.flush());
+}
+
 fn eprint_report(report: miette::Report) {
     eprintln!("{report:?}");
 }
