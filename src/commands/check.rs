@@ -10,6 +10,7 @@ use crate::diagnostic::plural;
 use crate::document::Document;
 use crate::engine::{FileReport, Linter};
 use crate::files;
+use crate::links::config::AllowPrivate;
 use crate::links::{self, CheckOptions, LinkConfig, Verdicts};
 use crate::report::{self, HumanOptions, Outcome};
 use std::collections::BTreeSet;
@@ -19,13 +20,21 @@ use std::sync::Arc;
 
 pub fn check(args: &CheckArgs) -> ExitStatus {
     let cwd = current_dir();
-    let (linter, link_config) = match load_setup(args.config.as_deref(), &cwd) {
+    let (linter, mut link_config) = match load_setup(args.config.as_deref(), &cwd) {
         Ok(loaded) => loaded,
         Err(err) => {
             eprint_report(miette::Report::new(err));
             return ExitStatus::Incomplete;
         }
     };
+    match allow_private_override(args.allow_private.as_deref()) {
+        Ok(Some(allow)) => link_config.allow_private = allow,
+        Ok(None) => {}
+        Err(err) => {
+            eprintln!("error: {err}");
+            return ExitStatus::Incomplete;
+        }
+    }
     let changes = match &args.changed_since {
         Some(reference) => match crate::changes::since(reference, &cwd) {
             Ok(changes) => Some(changes),
@@ -112,6 +121,22 @@ fn print_report(args: &CheckArgs, outcome: &Outcome, linter: &Linter) {
             eprint!("{}", report::render_summary(outcome));
         }
     }
+}
+
+/// The environment variable with which CI decides about private addresses, whatever a
+/// committed config says.
+pub const ALLOW_PRIVATE_ENV: &str = "SURVEY_LINT_ALLOW_PRIVATE";
+
+/// `--allow-private`, else `SURVEY_LINT_ALLOW_PRIVATE`, else nothing (the config decides).
+fn allow_private_override(flag: Option<&str>) -> Result<Option<AllowPrivate>, String> {
+    let (value, from) = match flag {
+        Some(value) => (value.to_string(), "--allow-private"),
+        None => match std::env::var(ALLOW_PRIVATE_ENV) {
+            Ok(value) => (value, ALLOW_PRIVATE_ENV),
+            Err(_) => return Ok(None),
+        },
+    };
+    value.parse().map(Some).map_err(|e| format!("{from}: {e}"))
 }
 
 /// Drops findings on lines that did not change, and files that did not change at all.
