@@ -7,7 +7,7 @@
 
 use super::{Check, CheckContext, Kind};
 use crate::diagnostic::{Edit, Finding, Fix};
-use crate::document::{Document, LinkKind, Place, Span, gfm_autolink_end};
+use crate::document::{Document, LinkKind, Place, Span, gfm_autolink_end, meant_urls};
 use crate::fields::columns::find_column;
 use crate::fields::defaults::key_columns;
 use crate::fields::text::plain_text;
@@ -169,6 +169,10 @@ pub fn writable_target(target: &str, kind: LinkKind) -> Option<String> {
         LinkKind::Bare => gfm_autolink_end(&out) == out.len(),
         _ => true,
     };
+    // Read back as the document reads a link: one URL, the whole of it (a second URL inside
+    // the target would be taken as glued to the first, and split by the next fix).
+    let read_back = meant_urls(&out, 0..out.len(), kind == LinkKind::Bare);
+    let fits = fits && matches!(&read_back[..], [one] if one.span() == (0..out.len()));
     let entity = has_entity(&out, kind == LinkKind::Bare);
     (fits && out.len() <= MAX_TARGET_BYTES && !entity).then_some(out)
 }
@@ -246,8 +250,8 @@ mod tests {
             Some("https://example.com/a%7Cb%7Cc")
         );
         assert_eq!(
-            inline("https://example.com/x)![pwn](https://evil.example/p.png").as_deref(),
-            Some("https://example.com/x%29!%5Bpwn%5D%28https://evil.example/p.png")
+            inline("https://example.com/x)![pwn](/p.png)").as_deref(),
+            Some("https://example.com/x%29!%5Bpwn%5D%28/p.png%29")
         );
         assert_eq!(
             inline("https://example.com/q?a=<b>&c=`d`").as_deref(),
@@ -270,20 +274,19 @@ mod tests {
             "https://user:secret@example.com/",
             "https://example.com/?x=&amp;",
             "https://example.com/&#124;",
+            "https://example.com/x)![pwn](https://evil.example/p.png",
         ] {
             assert_eq!(writable_target(target, LinkKind::Inline), None, "{target}");
         }
         let long = format!("https://example.com/{}", "a".repeat(MAX_TARGET_BYTES));
         assert_eq!(writable_target(&long, LinkKind::Inline), None);
-        // GFM would cut a bare URL's trailing `.` off, and does not link IPv6 literals.
-        assert_eq!(
-            writable_target("https://example.com/x.", LinkKind::Bare),
-            None
-        );
-        assert_eq!(
-            writable_target("https://[2001:db8::1]/", LinkKind::Bare),
-            None
-        );
-        assert!(writable_target("https://example.com/x.", LinkKind::Inline).is_some());
+        // A URL read as ending before its trailing `.`, and, bare, an IPv6 literal GFM does
+        // not link.
+        for kind in [LinkKind::Bare, LinkKind::Inline] {
+            assert_eq!(writable_target("https://example.com/x.", kind), None);
+        }
+        let v6 = "https://[2001:db8::1]/";
+        assert_eq!(writable_target(v6, LinkKind::Bare), None);
+        assert_eq!(writable_target(v6, LinkKind::Inline).as_deref(), Some(v6));
     }
 }
