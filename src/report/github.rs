@@ -40,6 +40,14 @@ pub fn write_github(outcome: &Outcome, out: &mut dyn std::io::Write) -> std::io:
             )?;
         }
     }
+    // A file that could not be checked is an error of the run, without a place in a file.
+    for error in &outcome.errors {
+        writeln!(
+            out,
+            "::error title=survey-lint::{}",
+            data(&error.to_string())
+        )?;
+    }
     out.flush()
 }
 
