@@ -7,6 +7,7 @@ mod config;
 mod fix;
 mod formats;
 mod gfm;
+mod hostile;
 mod links;
 mod no_panic;
 mod online;
