@@ -99,6 +99,11 @@ pub struct CheckArgs {
     /// Neither read nor write the link cache
     #[arg(long)]
     pub no_cache: bool,
+    /// Which loopback, private and link-local addresses links may reach: `false`, `true`, or
+    /// addresses / CIDRs separated by commas. Wins over SURVEY_LINT_ALLOW_PRIVATE, which wins
+    /// over `links.allow_private` in the config
+    #[arg(long, value_name = "false|true|LIST")]
+    pub allow_private: Option<String>,
     /// Apply the fixes that rules mark safe, then report what is left
     #[arg(long)]
     pub fix: bool,

@@ -34,6 +34,17 @@ pub enum ConfigError {
     #[error("{path}: cannot read: {reason}")]
     #[diagnostic(code(survey_lint::config))]
     Unreadable { path: String, reason: String },
+    /// A mistake in a rule file, at its line and column. The file's text is not quoted: a rule
+    /// file is named by a config that may come from a stranger's pull request, and whatever
+    /// file it names, the error must not print it.
+    #[error("{path}:{line}:{column}: {message}")]
+    #[diagnostic(code(survey_lint::config))]
+    InvalidRuleFile {
+        path: String,
+        line: usize,
+        column: usize,
+        message: String,
+    },
     #[error(transparent)]
     #[diagnostic(transparent)]
     Invalid(Box<InvalidFile>),
@@ -94,12 +105,28 @@ pub fn load(explicit: Option<&Path>, start: &Path) -> Result<Loaded, ConfigError
         return Ok(Loaded::default());
     };
     let text = read(&path)?;
-    let config: Config = toml::from_str(&text).map_err(|e| toml_error(&path, &text, &e))?;
+    let mut config: Config = toml::from_str(&text).map_err(|e| toml_error(&path, &text, &e))?;
     let base = path.parent().unwrap_or(Path::new("."));
+    let repository = repository_root(base);
+    if let Some(dir) = &config.links.cache_dir {
+        let inside = folder_inside(start, &repository, dir).map_err(|why| {
+            let help = "leave `links.cache_dir` out to use the user's cache folder".to_string();
+            ConfigError::invalid(&path, &text, why, None, "", Some(help))
+        })?;
+        config.links.cache_dir = Some(inside);
+    }
+    let config_error = |message: String, entry: &Spanned<String>, label: &str| {
+        ConfigError::invalid(&path, &text, message, Some(entry.span()), label, None)
+    };
     let user_rules = config
         .rule_files
         .iter()
-        .map(|file| load_rule_file(&base.join(file.get_ref()), &path, &text, file.span()))
+        .map(|entry| {
+            let file = rule_file_path(base, &repository, entry.get_ref())
+                .map_err(|why| config_error(why, entry, "this rule file"))?;
+            load_rule_file(&file, &base.join(entry.get_ref()), entry.get_ref())
+                .map_err(|why| why.unwrap_or_else(|why| config_error(why, entry, "this rule file")))
+        })
         .collect::<Result<_, _>>()?;
     let exceptions = config
         .exceptions
@@ -125,26 +152,142 @@ pub fn load(explicit: Option<&Path>, start: &Path) -> Result<Loaded, ConfigError
     })
 }
 
-/// Reads and checks a user's rule file; errors point into the rule file, or at its entry in
-/// the config when it cannot be read.
-fn load_rule_file(
-    rule_path: &Path,
-    config_path: &Path,
-    config_text: &str,
-    entry: std::ops::Range<usize>,
-) -> Result<RuleSpec, ConfigError> {
-    let text = std::fs::read_to_string(rule_path).map_err(|e| {
-        let message = format!("cannot read rule file {}: {e}", rule_path.display());
-        ConfigError::invalid(
-            config_path,
-            config_text,
-            message,
-            Some(entry),
-            "this rule file",
-            None,
-        )
+/// The most a rule file may hold.
+pub const MAX_RULE_FILE_BYTES: u64 = 1 << 20;
+
+/// The folder a config speaks for: the nearest folder at or above `config_dir` that holds
+/// `.git`, or `config_dir` itself outside a repository.
+fn repository_root(config_dir: &Path) -> PathBuf {
+    let dir = config_dir
+        .canonicalize()
+        .unwrap_or_else(|_| config_dir.to_path_buf());
+    dir.ancestors()
+        .find(|d| d.join(".git").exists())
+        .unwrap_or(&dir)
+        .to_path_buf()
+}
+
+/// Where a `rule_files` entry points, if a config may name it: a path relative to the config,
+/// to a regular `*.toml` file inside the repository (symbolic links resolved), not inside
+/// `.git`, of at most [`MAX_RULE_FILE_BYTES`]. The reason otherwise, naming only the entry.
+fn rule_file_path(base: &Path, repository: &Path, entry: &str) -> Result<PathBuf, String> {
+    let given = Path::new(entry);
+    let outside =
+        || format!("rule file `{entry}` is outside the repository; rule files must be inside it");
+    if given.is_absolute() || given.has_root() {
+        return Err(format!(
+            "rule file `{entry}` is an absolute path; give it relative to the config, inside the repository"
+        ));
+    }
+    let path = base.join(given).canonicalize().map_err(|e| {
+        if lexically_inside(given) {
+            format!("cannot read rule file `{entry}`: {e}")
+        } else {
+            outside()
+        }
     })?;
-    RuleSpec::parse(&text).map_err(|e| toml_error(rule_path, &text, &e))
+    let inside = path
+        .strip_prefix(repository)
+        .map_err(|_| outside())?
+        .to_path_buf();
+    if inside.components().any(|c| c.as_os_str() == ".git") {
+        return Err(format!("rule file `{entry}` is inside `.git`"));
+    }
+    if path.extension().is_none_or(|e| e != "toml") {
+        return Err(format!("rule file `{entry}` is not a `.toml` file"));
+    }
+    let meta =
+        std::fs::metadata(&path).map_err(|e| format!("cannot read rule file `{entry}`: {e}"))?;
+    if !meta.is_file() {
+        return Err(format!("rule file `{entry}` is not a regular file"));
+    }
+    if meta.len() > MAX_RULE_FILE_BYTES {
+        return Err(format!(
+            "rule file `{entry}` is larger than {} KiB",
+            MAX_RULE_FILE_BYTES / 1024
+        ));
+    }
+    Ok(path)
+}
+
+/// `links.cache_dir` (relative to the working directory `cwd`) as an absolute path, if it lies
+/// inside the repository: a config must not make survey-lint write elsewhere. The folder need
+/// not exist yet; its nearest existing parent is resolved, symbolic links included.
+fn folder_inside(cwd: &Path, repository: &Path, dir: &Path) -> Result<PathBuf, String> {
+    use std::path::Component;
+    let shown = dir.display();
+    let outside = || format!("links.cache_dir `{shown}` is outside the repository");
+    if dir.components().any(|c| c == Component::ParentDir) {
+        return Err(format!("links.cache_dir `{shown}` must not contain `..`"));
+    }
+    let full = cwd.join(dir);
+    let (existing, rest) = full
+        .ancestors()
+        .find_map(|a| Some((a.canonicalize().ok()?, full.strip_prefix(a).ok()?)))
+        .ok_or_else(outside)?;
+    let resolved = existing.join(rest);
+    if resolved.starts_with(repository) {
+        Ok(resolved)
+    } else {
+        Err(outside())
+    }
+}
+
+/// Whether a relative path stays below where it starts, by its components alone.
+fn lexically_inside(path: &Path) -> bool {
+    use std::path::Component;
+    let mut depth: usize = 0;
+    for component in path.components() {
+        match component {
+            Component::ParentDir => match depth.checked_sub(1) {
+                Some(d) => depth = d,
+                None => return false,
+            },
+            Component::Normal(_) => depth += 1,
+            Component::CurDir => {}
+            Component::RootDir | Component::Prefix(_) => return false,
+        }
+    }
+    true
+}
+
+/// Reads and parses a rule file that [`rule_file_path`] allowed. `Err(Ok(_))` is an error in
+/// the file, at its line and column and without its text; `Err(Err(why))` is a reason to show
+/// at the file's entry in the config.
+fn load_rule_file(
+    path: &Path,
+    shown: &Path,
+    entry: &str,
+) -> Result<RuleSpec, Result<ConfigError, String>> {
+    use std::io::Read;
+    let cannot_read = |e: std::io::Error| Err(format!("cannot read rule file `{entry}`: {e}"));
+    let file = std::fs::File::open(path).map_err(cannot_read)?;
+    let mut bytes = Vec::new();
+    file.take(MAX_RULE_FILE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(cannot_read)?;
+    if bytes.len() as u64 > MAX_RULE_FILE_BYTES {
+        return Err(Err(format!(
+            "rule file `{entry}` is larger than {} KiB",
+            MAX_RULE_FILE_BYTES / 1024
+        )));
+    }
+    let text = String::from_utf8(bytes).map_err(|e| {
+        let at = e.utf8_error().valid_up_to();
+        Err(format!(
+            "rule file `{entry}` is not valid UTF-8 (at byte {at})"
+        ))
+    })?;
+    RuleSpec::parse(&text).map_err(|e| {
+        let offset = e.span().map_or(0, |s| s.start.min(text.len()));
+        let line_start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
+        Ok(ConfigError::InvalidRuleFile {
+            path: shown.display().to_string(),
+            line: text[..offset].matches('\n').count() + 1,
+            column: text[line_start..offset].chars().count() + 1,
+            message: e.message().to_string(),
+        })
+    })
 }
 
 /// A TOML error, at its line and column in the file.

@@ -3,23 +3,30 @@
 
 use crate::document::Span;
 use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
 use std::fmt;
 
+/// Text of a finding: most labels and helps, and many messages, are the same for every finding
+/// of a rule, and a survey can have a million findings; fixed text is borrowed, not copied.
+pub type Text = Cow<'static, str>;
+
 /// A fact about a span of the source, as a check reports it. The rule, severity and location
-/// are added by the engine.
+/// are added by the engine. A finding holds spans of the source, never a copy of more than
+/// its own subject: a file can have a million findings.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Finding {
     pub span: Span,
     /// Label of the primary span, e.g. "duplicated here".
-    pub label: Option<String>,
+    pub label: Option<Text>,
     /// States the fact: lowercase, no period.
-    pub message: String,
+    pub message: Text,
     /// Says the fix.
-    pub help: Option<String>,
+    pub help: Option<Text>,
     pub related: Vec<Related>,
     pub fix: Option<Fix>,
-    /// Normalized values (e.g. A100-hours), for JSON output and `extract`.
-    pub data: Option<serde_json::Value>,
+    /// Normalized values (e.g. A100-hours), for JSON output and `extract`. Boxed: few findings
+    /// have them.
+    pub data: Option<Box<serde_json::Value>>,
     /// The URL the finding is about, for exceptions by URL pattern.
     pub url: Option<String>,
     /// How a link finding's verdict was reached: `http`, `github-api`.
@@ -27,7 +34,7 @@ pub struct Finding {
 }
 
 impl Finding {
-    pub fn new(span: Span, message: impl Into<String>) -> Finding {
+    pub fn new(span: Span, message: impl Into<Text>) -> Finding {
         Finding {
             span,
             label: None,
@@ -51,17 +58,17 @@ impl Finding {
         self
     }
 
-    pub fn label(mut self, label: impl Into<String>) -> Finding {
+    pub fn label(mut self, label: impl Into<Text>) -> Finding {
         self.label = Some(label.into());
         self
     }
 
-    pub fn help(mut self, help: impl Into<String>) -> Finding {
+    pub fn help(mut self, help: impl Into<Text>) -> Finding {
         self.help = Some(help.into());
         self
     }
 
-    pub fn related(mut self, span: Span, message: impl Into<String>) -> Finding {
+    pub fn related(mut self, span: Span, message: impl Into<Text>) -> Finding {
         self.related.push(Related {
             span,
             message: message.into(),
@@ -85,7 +92,7 @@ impl Finding {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Related {
     pub span: Span,
-    pub message: String,
+    pub message: Text,
 }
 
 /// Edits that repair a finding. Only `safe` fixes are applied by `--fix`.

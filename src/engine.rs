@@ -2,9 +2,10 @@
 
 use crate::checks::CheckContext;
 use crate::diagnostic::{Finding, Severity};
-use crate::document::{Document, LineCol, LineIndex, Span};
+use crate::document::{Document, LineCol, LineIndex, Span, floor_char_boundary};
 use crate::exceptions::{Exception, Subject};
 use crate::fields::defaults::key_columns;
+use crate::files::Fingerprint;
 use crate::links::Verdicts;
 use crate::rules::{RuleSet, RuleSpec};
 use crate::suppress::Suppressions;
@@ -46,6 +47,9 @@ pub struct FileReport {
     /// The path as the user gave it (or as found under a folder they gave).
     pub path: String,
     pub source: Arc<String>,
+    /// The file's size and modification time when `source` was read from it, if it was:
+    /// `--fix` writes only a file that still matches.
+    pub read_as: Option<Fingerprint>,
     pub diagnostics: Vec<Diagnostic>,
     pub tables: usize,
     pub rows: usize,
@@ -93,13 +97,13 @@ impl Linter {
         let keys = RowKeys::new(&cx);
         let (keys, suppressions) = (&keys, &suppressions);
         // Rules are independent and share the context: they run in parallel.
-        let mut diagnostics: Vec<Diagnostic> = (self.rules.rules)
+        let per_rule: Vec<Vec<Diagnostic>> = (self.rules.rules)
             .par_iter()
-            .flat_map_iter(|rule| {
+            .map(|rule| {
                 let mut findings = Vec::new();
                 rule.check.check(&cx, &mut findings);
                 let spec = &rule.spec;
-                findings.into_iter().filter_map(move |finding| {
+                let kept = findings.into_iter().filter_map(|finding| {
                     let line = doc.lines.line(finding.span.start);
                     if suppressions.suppresses(spec, finding.span.start, line) {
                         return None;
@@ -114,18 +118,14 @@ impl Linter {
                     if self.exceptions.iter().any(|e| e.matches(&subject)) {
                         return None;
                     }
-                    let rule = (spec.clone(), rule.severity);
-                    Some(locate(&doc.lines, source, rule, finding, about))
-                })
+                    Some((finding, about))
+                });
+                into_diagnostics(kept.collect(), spec, rule.severity)
             })
             .collect();
-        diagnostics.sort_by(|a, b| {
-            (a.start, &a.rule.name, a.finding.span.start).cmp(&(
-                b.start,
-                &b.rule.name,
-                b.finding.span.start,
-            ))
-        });
+        let mut diagnostics = concat_largest_first(per_rule);
+        locate_all(&mut diagnostics, &doc.lines, source);
+        sort_in_place(&mut diagnostics);
         FileReport {
             path,
             tables: doc.tables.len(),
@@ -133,29 +133,109 @@ impl Linter {
             links: doc.links.len(),
             diagnostics,
             source: source.clone(),
+            read_as: None,
         }
     }
 }
 
-fn locate(
-    lines: &LineIndex,
-    source: &str,
-    (rule, severity): (Arc<RuleSpec>, Severity),
-    finding: Finding,
-    about: About,
-) -> Diagnostic {
-    Diagnostic {
-        start: lines.line_col(source, finding.span.start),
-        end: lines.line_col(source, finding.span.end),
-        related: finding
-            .related
-            .iter()
-            .map(|r| lines.line_col(source, r.span.start))
-            .collect(),
-        rule,
-        severity,
-        finding,
-        about,
+/// Findings handed over in pieces from the end, whose buffer shrinks as the diagnostics grow:
+/// a rule with a million findings does not hold both at full size at once.
+fn into_diagnostics(
+    mut findings: Vec<(Finding, About)>,
+    spec: &Arc<RuleSpec>,
+    severity: Severity,
+) -> Vec<Diagnostic> {
+    const PIECE: usize = 1 << 16;
+    let mut diagnostics = Vec::with_capacity(findings.len());
+    while !findings.is_empty() {
+        let piece = findings.len().saturating_sub(PIECE);
+        diagnostics.extend(
+            findings
+                .drain(piece..)
+                .rev()
+                .map(|(finding, about)| Diagnostic {
+                    rule: spec.clone(),
+                    severity,
+                    start: LineCol::default(),
+                    end: LineCol::default(),
+                    related: vec![LineCol::default(); finding.related.len()],
+                    finding,
+                    about,
+                }),
+        );
+        findings.shrink_to_fit();
+    }
+    diagnostics.reverse();
+    diagnostics
+}
+
+/// Sorts by position, then rule, stably, without the buffer of half the diagnostics that a
+/// stable sort of them takes: the order is found on indices, then applied by swaps.
+fn sort_in_place(diagnostics: &mut [Diagnostic]) {
+    fn key(d: &Diagnostic) -> (LineCol, &str, usize) {
+        (d.start, d.rule.name.as_str(), d.finding.span.start)
+    }
+    let mut order: Vec<u32> = (0..diagnostics.len() as u32).collect();
+    order.sort_by(|&a, &b| key(&diagnostics[a as usize]).cmp(&key(&diagnostics[b as usize])));
+    // Position i takes the diagnostic at order[i]: each cycle of the permutation is walked
+    // once, and a walked position is marked by pointing at itself.
+    for start in 0..order.len() {
+        let mut current = start;
+        loop {
+            let next = order[current] as usize;
+            order[current] = current as u32;
+            if next == start {
+                break;
+            }
+            diagnostics.swap(current, next);
+            current = next;
+        }
+    }
+}
+
+/// The rules' diagnostics in one vector, grown from the largest: the largest is not copied.
+fn concat_largest_first(mut per_rule: Vec<Vec<Diagnostic>>) -> Vec<Diagnostic> {
+    let largest = (0..per_rule.len()).max_by_key(|&i| per_rule[i].len());
+    let mut all = largest.map_or_else(Vec::new, |i| std::mem::take(&mut per_rule[i]));
+    all.reserve_exact(per_rule.iter().map(Vec::len).sum());
+    per_rule.into_iter().for_each(|rest| all.extend(rest));
+    all
+}
+
+/// Sets where every diagnostic starts and ends, and where its related spans start. The offsets
+/// are sorted and swept once, each column counted from the offset before it on the same line:
+/// a line that holds thousands of findings (a glued run of URLs) is walked once, not once per
+/// finding.
+fn locate_all(diagnostics: &mut [Diagnostic], lines: &LineIndex, source: &str) {
+    // (offset, diagnostic, which): which 0 is the start, 1 the end, 2 + k related span k.
+    let mut queries: Vec<(usize, u32, u32)> = Vec::with_capacity(diagnostics.len() * 2);
+    for (i, d) in diagnostics.iter().enumerate() {
+        let i = i as u32;
+        queries.push((d.finding.span.start, i, 0));
+        queries.push((d.finding.span.end, i, 1));
+        for (k, r) in d.finding.related.iter().enumerate() {
+            queries.push((r.span.start, i, 2 + k as u32));
+        }
+    }
+    queries.sort_unstable();
+    let mut cursor: Option<(usize, LineCol)> = None;
+    for (offset, i, which) in queries {
+        let offset = floor_char_boundary(source, offset.min(source.len()));
+        let line = lines.line(offset);
+        let column = match cursor {
+            Some((before, at)) if at.line == line && before <= offset => {
+                at.column + source[before..offset].chars().count()
+            }
+            _ => source[lines.line_start(line)..offset].chars().count() + 1,
+        };
+        let at = LineCol { line, column };
+        cursor = Some((offset, at));
+        let d = &mut diagnostics[i as usize];
+        match which {
+            0 => d.start = at,
+            1 => d.end = at,
+            k => d.related[k as usize - 2] = at,
+        }
     }
 }
 

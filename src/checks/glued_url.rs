@@ -46,7 +46,7 @@ impl Check for GluedUrl {
                 let finding = match second.join {
                     Join::Glued => {
                         let finding = Finding::new(
-                            span,
+                            span.clone(),
                             format!("two URLs are glued together: `{a}` and `{b}`"),
                         )
                         .label("one link to an address that does not exist")
@@ -63,7 +63,7 @@ impl Check for GluedUrl {
                         }
                     }
                     Join::Doubled => Finding::new(
-                        span,
+                        span.clone(),
                         format!("URL is doubled: `{a}` stands in front of `{b}`"),
                     )
                     .label("the site root is repeated")
@@ -74,7 +74,9 @@ impl Check for GluedUrl {
                     }])),
                     _ => continue,
                 };
-                out.push(finding.url(doc.text(&link.span())));
+                // The two URLs, not the whole link: a run of n glued URLs has n - 1 findings,
+                // and each must cost what its own two URLs cost, not the whole run.
+                out.push(finding.url(doc.text(&span)));
             }
             for url in urls {
                 let text = doc.text(&url.span());

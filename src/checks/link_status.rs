@@ -7,7 +7,7 @@
 
 use super::{Check, CheckContext, Kind};
 use crate::diagnostic::{Edit, Finding, Fix};
-use crate::document::Place;
+use crate::document::{LinkKind, Place, Span, gfm_autolink_end, meant_urls};
 use crate::fields::defaults::key_columns;
 use crate::fields::text::plain_text;
 use crate::links::{Settled, Verdict, Verdicts, request_url};
@@ -89,20 +89,8 @@ impl Check for LinkStatus {
                     .label("not confirmed")
                     .help("check it by hand; if the site blocks checkers, add it to `links.exclude`"),
                     (VerdictKind::Redirected, Verdict::Redirected { target, .. }) => {
-                        let message = match settled.repo() {
-                            Some(repo) => format!(
-                                "repository was renamed or moved to `{}`{place}",
-                                repo.name_with_owner
-                            ),
-                            None => format!("link redirects permanently to `{target}`{place}"),
-                        };
-                        Finding::new(url.span(), message)
-                            .label("moved")
-                            .help(format!("link `{target}` directly"))
-                            .fix(Fix::safe(vec![Edit {
-                                span: url.span(),
-                                replacement: target.clone(),
-                            }]))
+                        let renamed = settled.repo().map(|repo| repo.name_with_owner.as_str());
+                        redirected(url.span(), target, link.kind, &place, renamed)
                     }
                     (VerdictKind::Skipped, Verdict::Skipped { reason })
                         if verdict.skipped_unasked() =>
@@ -120,6 +108,117 @@ impl Check for LinkStatus {
             }
         }
     }
+}
+
+/// A permanent redirect. Its target is text a remote server chose, written into the survey by
+/// the fix: it is written only as [`writable_target`] makes it, and the fix is left out when
+/// it cannot be written safely where the link stands.
+/// A permanent redirect (or, `renamed`, a GitHub repository renamed or moved), with a fix only
+/// when the target can be written where the link stands.
+fn redirected(
+    span: Span,
+    target: &str,
+    kind: LinkKind,
+    place: &str,
+    renamed: Option<&str>,
+) -> Finding {
+    let writable = writable_target(target, kind);
+    let shown = writable.clone().unwrap_or_else(|| shown_target(target));
+    let message = match renamed {
+        Some(repo) => format!("repository was renamed or moved to `{repo}`{place}"),
+        None => format!("link redirects permanently to `{shown}`{place}"),
+    };
+    let finding = Finding::new(span.clone(), message).label("moved");
+    match writable {
+        Some(replacement) => finding
+            .help(format!("link `{replacement}` directly"))
+            .fix(Fix::safe(vec![Edit { span, replacement }])),
+        None => finding.help(
+            "check the new address by hand: it cannot be written into the link as the server sent it",
+        ),
+    }
+}
+
+/// The longest redirect target the fix writes.
+const MAX_TARGET_BYTES: usize = 2048;
+
+/// Bytes a redirect target keeps as they are besides ASCII letters and digits: those of URLs
+/// that mean nothing to Markdown or GFM tables where they stand. Everything else (`|` that
+/// would split a table cell, `(`, `)`, `[`, `]`, `<`, `>`, `\`, `` ` ``, quotes, spaces,
+/// controls) is percent-encoded.
+const KEPT: &[u8] = b"-._~!$&'*+,;=:@/?#%";
+
+/// The redirect target as the fix writes it where a link of `kind` stands, or `None` when it
+/// cannot be written there without changing the document around it: not an http(s) URL, user
+/// credentials in it, longer than [`MAX_TARGET_BYTES`], an HTML entity in it (Markdown would
+/// decode it), or, for a bare URL, an end that GFM's autolinker would cut off.
+pub fn writable_target(target: &str, kind: LinkKind) -> Option<String> {
+    let url = url::Url::parse(target).ok()?;
+    let credentials = !url.username().is_empty() || url.password().is_some();
+    if !matches!(url.scheme(), "http" | "https") || credentials {
+        return None;
+    }
+    let host = url.host_str()?;
+    let plain_host = host
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'-');
+    if !plain_host && kind == LinkKind::Bare {
+        return None;
+    }
+    let mut out = format!("{}://{host}", url.scheme());
+    if let Some(port) = url.port() {
+        out.push_str(&format!(":{port}"));
+    }
+    out.push_str(&encode(&url[url::Position::BeforePath..]));
+    let fits = match kind {
+        LinkKind::Bare => gfm_autolink_end(&out) == out.len(),
+        _ => true,
+    };
+    // Read back as the document reads a link: one URL, the whole of it (a second URL inside
+    // the target would be taken as glued to the first, and split by the next fix).
+    let read_back = meant_urls(&out, 0..out.len(), kind == LinkKind::Bare);
+    let fits = fits && matches!(&read_back[..], [one] if one.span() == (0..out.len()));
+    let entity = has_entity(&out, kind == LinkKind::Bare);
+    (fits && out.len() <= MAX_TARGET_BYTES && !entity).then_some(out)
+}
+
+/// A target that cannot be written, as a message may show it: encoded the same way, and cut.
+fn shown_target(target: &str) -> String {
+    let mut shown = encode(target);
+    if shown.len() > MAX_TARGET_BYTES {
+        shown.truncate(MAX_TARGET_BYTES);
+        shown.push('…');
+    }
+    shown
+}
+
+fn encode(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for &b in text.as_bytes() {
+        if b.is_ascii_alphanumeric() || KEPT.contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// `&amp;`, `&#124;`, `&#x7C;`: Markdown decodes character references in link destinations.
+/// With `open_end`, a reference the text after the link could close (`…&lt` before `;`) counts.
+fn has_entity(text: &str, open_end: bool) -> bool {
+    let bytes = text.as_bytes();
+    bytes.iter().enumerate().any(|(i, &b)| {
+        if b != b'&' {
+            return false;
+        }
+        let rest = &bytes[i + 1..];
+        let name = rest
+            .iter()
+            .take_while(|c| c.is_ascii_alphanumeric() || **c == b'#')
+            .count();
+        name > 0 && (rest.get(name) == Some(&b';') || (open_end && name == rest.len()))
+    })
 }
 
 /// `, in row `LLaMa`, column `参考资料``: where a link stands in its table.
@@ -142,5 +241,59 @@ pub(super) fn where_(cx: &CheckContext<'_>, place: Place) -> String {
             ", in line {}'s column `{column}`",
             table.rows[place.row].line
         ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn redirect_targets_cannot_add_cells_links_or_images() {
+        let bare = |t: &str| writable_target(t, LinkKind::Bare);
+        let inline = |t: &str| writable_target(t, LinkKind::Inline);
+        assert_eq!(
+            inline("https://example.com/a|b|c").as_deref(),
+            Some("https://example.com/a%7Cb%7Cc")
+        );
+        assert_eq!(
+            inline("https://example.com/x)![pwn](/p.png)").as_deref(),
+            Some("https://example.com/x%29!%5Bpwn%5D%28/p.png%29")
+        );
+        assert_eq!(
+            inline("https://example.com/q?a=<b>&c=`d`").as_deref(),
+            Some("https://example.com/q?a=%3Cb%3E&c=%60d%60")
+        );
+        assert_eq!(
+            bare("https://example.com/a b").as_deref(),
+            Some("https://example.com/a%20b")
+        );
+        assert_eq!(
+            bare("https://例子.example/路径").as_deref(),
+            Some("https://xn--fsqu00a.example/%E8%B7%AF%E5%BE%84")
+        );
+    }
+
+    #[test]
+    fn unwritable_redirect_targets_get_no_fix() {
+        for target in [
+            "javascript:alert(1)",
+            "https://user:secret@example.com/",
+            "https://example.com/?x=&amp;",
+            "https://example.com/&#124;",
+            "https://example.com/x)![pwn](https://evil.example/p.png",
+        ] {
+            assert_eq!(writable_target(target, LinkKind::Inline), None, "{target}");
+        }
+        let long = format!("https://example.com/{}", "a".repeat(MAX_TARGET_BYTES));
+        assert_eq!(writable_target(&long, LinkKind::Inline), None);
+        // A URL read as ending before its trailing `.`, and, bare, an IPv6 literal GFM does
+        // not link.
+        for kind in [LinkKind::Bare, LinkKind::Inline] {
+            assert_eq!(writable_target("https://example.com/x.", kind), None);
+        }
+        let v6 = "https://[2001:db8::1]/";
+        assert_eq!(writable_target(v6, LinkKind::Bare), None);
+        assert_eq!(writable_target(v6, LinkKind::Inline).as_deref(), Some(v6));
     }
 }

@@ -89,7 +89,7 @@ fn finding(text: &str, base: usize, error: &ComputeError<'_>) -> Finding {
         });
         finding = finding.fix(Fix::safe(edits.collect()));
     }
-    finding.data = Some(data(text, error));
+    finding.data = Some(Box::new(data(text, error)));
     finding
 }
 

@@ -298,7 +298,9 @@ fn malformed(
     };
     let values: Vec<f64> = parsed.iter().map(Amount::total).collect();
     Finding {
-        data: Some(json!({ "text": text, "kind": kind, "values": values })),
+        data: Some(Box::new(
+            json!({ "text": text, "kind": kind, "values": values }),
+        )),
         ..finding
     }
 }
@@ -455,7 +457,7 @@ mod tests {
         let all = findings(md);
         let found: Vec<(&str, &str)> = all
             .iter()
-            .map(|f| (&md[f.span.clone()], f.message.as_str()))
+            .map(|f| (&md[f.span.clone()], f.message.as_ref()))
             .collect();
         assert_eq!(
             found,

@@ -92,7 +92,7 @@ fn broken_syntax(doc: &Document<'_>, link: &Link) -> Option<Finding> {
     let before = &source[..span.start];
     let after = &source[span.end..];
     let url = &source[span.clone()];
-    let finding = |message: String, label: &str, help: String| {
+    let finding = |message: String, label: &'static str, help: String| {
         Finding::new(span.clone(), message)
             .url(url)
             .label(label)

@@ -1,6 +1,9 @@
 //! `survey-lint check`: lint, check links unless `--offline`, fix with `--fix`, report.
 
-use super::{ExitStatus, current_dir, eprint_report, for_each_file, load_setup, print_stdout};
+use super::{
+    ExitStatus, current_dir, eprint_report, for_each_file_as_read, load_setup, print_stdout,
+    report_file_errors, write_stdout,
+};
 use crate::baseline::{Baseline, BaselineError, Matched};
 use crate::changes::Changes;
 use crate::cli::{CheckArgs, ColorChoice, Format};
@@ -8,6 +11,7 @@ use crate::diagnostic::plural;
 use crate::document::Document;
 use crate::engine::{FileReport, Linter};
 use crate::files;
+use crate::links::config::AllowPrivate;
 use crate::links::{self, CheckOptions, LinkConfig, Verdicts};
 use crate::report::{self, HumanOptions, MarkdownOptions, Outcome, SourceLinks};
 use std::collections::BTreeSet;
@@ -71,6 +75,7 @@ pub fn check(args: &CheckArgs) -> ExitStatus {
         );
         if let Some(diff) = diff {
             print_stdout(&diff);
+            report_file_errors(&outcome.errors);
             return exit_status(&outcome, args.deny_warnings);
         }
         if let Some(baseline) = &baseline {
@@ -104,9 +109,17 @@ struct Inputs {
 }
 
 fn inputs(args: &CheckArgs, cwd: &Path) -> Option<Inputs> {
-    let (linter, link_config) = load_setup(args.config.as_deref(), cwd)
+    let (linter, mut link_config) = load_setup(args.config.as_deref(), cwd)
         .map_err(|err| eprint_report(miette::Report::new(err)))
         .ok()?;
+    match allow_private_override(args.allow_private.as_deref()) {
+        Ok(Some(allow)) => link_config.allow_private = allow,
+        Ok(None) => {}
+        Err(err) => {
+            eprintln!("error: {err}");
+            return None;
+        }
+    }
     let changes = match &args.changed_since {
         Some(reference) => match crate::changes::since(reference, cwd) {
             Ok(changes) => Some(changes),
@@ -179,14 +192,19 @@ fn print_report(args: &CheckArgs, outcome: &Outcome, linter: &Linter) -> ExitSta
             std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
         }
     };
-    print_stdout(&render(args.format, outcome, linter, args, color));
+    // Reports are written as they are made: a million findings are never one string.
+    write_stdout(|out| write_report(args.format, outcome, linter, args, color, out));
     if matches!(args.format, Format::Github | Format::Human) {
         eprint!("{}", report::render_summary(outcome));
     }
     let mut status = ExitStatus::Clean;
     for output in &args.output {
-        let text = render(output.format, outcome, linter, args, false);
-        if let Err(err) = std::fs::write(&output.path, text) {
+        let written = std::fs::File::create(&output.path).and_then(|file| {
+            let mut file = std::io::BufWriter::new(file);
+            write_report(output.format, outcome, linter, args, false, &mut file)?;
+            std::io::Write::flush(&mut file)
+        });
+        if let Err(err) = written {
             eprintln!("error: --output {}: {err}", output.path.display());
             status = ExitStatus::Incomplete;
         }
@@ -194,25 +212,28 @@ fn print_report(args: &CheckArgs, outcome: &Outcome, linter: &Linter) -> ExitSta
     status
 }
 
-fn render(
+fn write_report(
     format: Format,
     outcome: &Outcome,
     linter: &Linter,
     args: &CheckArgs,
     color: bool,
-) -> String {
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
     match format {
-        Format::Json => report::render_json(outcome),
+        Format::Json => report::write_json(outcome, out),
         Format::Sarif => {
             let specs: Vec<_> = linter.rules.rules.iter().map(|r| r.spec.clone()).collect();
-            report::render_sarif(outcome, &specs)
+            report::write_sarif(outcome, &specs, out)
         }
-        Format::Github => report::render_github(outcome),
-        Format::Junit => report::render_junit(outcome),
-        Format::Markdown => report::render_markdown(outcome, &markdown_options(args)),
+        Format::Github => report::write_github(outcome, out),
+        Format::Junit => report::write_junit(outcome, out),
+        Format::Markdown => {
+            out.write_all(report::render_markdown(outcome, &markdown_options(args)).as_bytes())
+        }
         Format::Human => {
             let width = terminal_width();
-            report::render_human(outcome, HumanOptions { color, width })
+            report::write_human(outcome, HumanOptions { color, width }, out)
         }
     }
 }
@@ -264,6 +285,22 @@ fn apply_baseline(outcome: &mut Outcome, baseline: &Baseline, complete: bool) {
     }
 }
 
+/// The environment variable with which CI decides about private addresses, whatever a
+/// committed config says.
+pub const ALLOW_PRIVATE_ENV: &str = "SURVEY_LINT_ALLOW_PRIVATE";
+
+/// `--allow-private`, else `SURVEY_LINT_ALLOW_PRIVATE`, else nothing (the config decides).
+fn allow_private_override(flag: Option<&str>) -> Result<Option<AllowPrivate>, String> {
+    let (value, from) = match flag {
+        Some(value) => (value.to_string(), "--allow-private"),
+        None => match std::env::var(ALLOW_PRIVATE_ENV) {
+            Ok(value) => (value, ALLOW_PRIVATE_ENV),
+            Err(_) => return Ok(None),
+        },
+    };
+    value.parse().map(Some).map_err(|e| format!("{from}: {e}"))
+}
+
 /// Drops findings on lines that did not change, and files that did not change at all.
 fn keep_changed(outcome: &mut Outcome, changes: &Changes) {
     for file in &mut outcome.files {
@@ -284,8 +321,9 @@ fn lint_paths(paths: &[PathBuf], linter: &Linter, keep_sources: bool) -> Outcome
     let results: Vec<Result<FileReport, files::FileError>> = found
         .par_iter()
         .map(|path| {
-            let source = files::read(path)?;
+            let (source, read_as) = files::read_with_fingerprint(path)?;
             let mut report = linter.lint(files::display(path), Arc::new(source), None);
+            report.read_as = Some(read_as);
             if !keep_sources {
                 report.source = Arc::default();
             }
@@ -318,17 +356,19 @@ fn lint_paths_online(
 ) -> (Outcome, Verdicts) {
     use rayon::prelude::*;
     let mut sources = Vec::new();
-    let errors = for_each_file(paths, |path, source| sources.push((path, Arc::new(source))));
+    let errors = for_each_file_as_read(paths, |path, source, read_as| {
+        sources.push((path, Arc::new(source), read_as))
+    });
     // The link cache is read while the documents are parsed.
     let (docs, cache) = rayon::join(
         || -> Vec<Document<'_>> {
             let sources = sources.par_iter();
-            sources.map(|(_, s)| Document::parse(s)).collect()
+            sources.map(|(_, s, _)| Document::parse(s)).collect()
         },
         || links::open_cache(config, options),
     );
     let mut urls = BTreeSet::new();
-    for ((path, _), doc) in sources.iter().zip(&docs) {
+    for ((path, _, _), doc) in sources.iter().zip(&docs) {
         collect_urls(path, doc, changes, &mut urls);
     }
     let urls: Vec<String> = urls.into_iter().collect();
@@ -340,8 +380,10 @@ fn lint_paths_online(
     let files = sources
         .par_iter()
         .zip(docs)
-        .map(|((path, source), doc)| {
-            linter.lint_document(path.clone(), source, &doc, Some(&verdicts))
+        .map(|((path, source, read_as), doc)| {
+            let mut report = linter.lint_document(path.clone(), source, &doc, Some(&verdicts));
+            report.read_as = Some(*read_as);
+            report
         })
         .collect();
     let outcome = Outcome {

@@ -53,10 +53,18 @@ pub fn run(cli: Cli) -> ExitStatus {
 /// Reads every file under `paths` and hands it to `each`; files that cannot be read are
 /// returned as errors, and the others are still handed over.
 fn for_each_file(paths: &[PathBuf], mut each: impl FnMut(String, String)) -> Vec<files::FileError> {
+    for_each_file_as_read(paths, |path, source, _| each(path, source))
+}
+
+/// [`for_each_file`], with each file's fingerprint when it was read (for `--fix`).
+fn for_each_file_as_read(
+    paths: &[PathBuf],
+    mut each: impl FnMut(String, String, files::Fingerprint),
+) -> Vec<files::FileError> {
     let mut errors = Vec::new();
     for path in files::discover(paths, &mut errors) {
-        match files::read(&path) {
-            Ok(source) => each(files::display(&path), source),
+        match files::read_with_fingerprint(&path) {
+            Ok((source, read_as)) => each(files::display(&path), source, read_as),
             Err(err) => errors.push(err),
         }
     }
@@ -136,6 +144,12 @@ fn print_stdout(text: &str) {
     let _ = stdout
         .write_all(text.as_bytes())
         .and_then(|_| stdout.flush());
+}
+
+/// Writes a report to stdout as it is made; a closed pipe is not an error.
+fn write_stdout(write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) {
+    let mut stdout = std::io::stdout().lock();
+    let _ = write(&mut stdout).and_then(|_| stdout.flush());
 }
 
 fn eprint_report(report: miette::Report) {

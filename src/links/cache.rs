@@ -1,7 +1,9 @@
 //! The on-disk cache of verdicts, `links.json` in the user's cache folder. Only settled answers
 //! (alive, dead, redirected) are kept: an unreachable link may be back in a minute.
 //! Writes go to a temporary file in the same folder and are renamed into place, so a reader
-//! (another run, in parallel) sees the old file or the new one, never half of one.
+//! (another run, in parallel) sees the old file or the new one, never half of one. Runs that
+//! save at once take turns under a lock on `links.json.lock`, each merging what the others
+//! wrote before it: no run's entries are lost.
 
 use super::{Facts, Verdict};
 use serde::{Deserialize, Serialize};
@@ -10,6 +12,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 const FILE_NAME: &str = "links.json";
+const LOCK_NAME: &str = "links.json.lock";
 const FORMAT_VERSION: u32 = 1;
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -110,6 +113,7 @@ impl Cache {
         if !self.changed {
             return Ok(());
         }
+        let _lock = self.lock()?;
         if let Ok(theirs) = read_entries(&self.path) {
             for (url, entry) in theirs {
                 self.entries.entry(url).or_insert(entry);
@@ -125,6 +129,24 @@ impl Cache {
         let json = serde_json::to_vec(&file).map_err(|e| e.to_string())?;
         crate::files::write_atomically(&self.path, &json)
             .map_err(|e| format!("{}: {e}", self.path.display()))
+    }
+}
+
+impl Cache {
+    /// The cache folder's lock, held until the returned file is dropped.
+    fn lock(&self) -> Result<std::fs::File, String> {
+        let dir = self.path.parent().unwrap_or(Path::new("."));
+        std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+        let path = dir.join(LOCK_NAME);
+        let file = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&path)
+            .map_err(|e| format!("{}: {e}", path.display()))?;
+        file.lock()
+            .map_err(|e| format!("{}: {e}", path.display()))?;
+        Ok(file)
     }
 }
 

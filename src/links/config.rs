@@ -40,7 +40,8 @@ pub struct LinkConfig {
     /// How long a cached alive, dead or redirected verdict is trusted. Default `"1d"`.
     pub cache_max_age: ConfigDuration,
     /// Folder for `links.json`. Default: the user's cache folder + `survey-lint`.
-    /// A relative path is taken from the working directory.
+    /// A relative path is taken from the working directory; a config must keep it inside its
+    /// repository (checked by `config::load`).
     pub cache_dir: Option<PathBuf>,
     /// The `User-Agent` header. Default `survey-lint/<version>`.
     pub user_agent: String,
@@ -123,8 +124,10 @@ impl Default for LinkConfig {
 }
 
 impl LinkConfig {
-    /// The settings that decide a verdict, as text, e.g. `accept 200-299; redirects 10`: the
-    /// link cache serves a verdict only to a run with the same ones.
+    /// The settings that decide a verdict, as text, e.g. `accept 200-299; redirects 10;
+    /// private none`: the link cache serves a verdict only to a run with the same ones. The
+    /// address policy is among them: a name that resolved to loopback under `allow_private`
+    /// must be skipped, not served as alive, once private addresses are refused again.
     pub fn verdict_policy(&self) -> String {
         let accept: Vec<String> = self
             .accept
@@ -132,9 +135,10 @@ impl LinkConfig {
             .map(|r| format!("{}-{}", r.low, r.high))
             .collect();
         format!(
-            "accept {}; redirects {}",
+            "accept {}; redirects {}; private {}",
             accept.join(","),
-            self.max_redirects
+            self.max_redirects,
+            self.allow_private
         )
     }
 
@@ -173,6 +177,40 @@ impl AllowPrivate {
         match self {
             AllowPrivate::All(all) => *all,
             AllowPrivate::List(nets) => nets.iter().any(|n| n.0.contains(&ip)),
+        }
+    }
+}
+
+/// `true`, `false`, or addresses and CIDRs separated by commas (`127.0.0.1,10.0.0.0/8`): the
+/// value of `--allow-private` and `SURVEY_LINT_ALLOW_PRIVATE`.
+impl std::str::FromStr for AllowPrivate {
+    type Err = String;
+    fn from_str(text: &str) -> Result<Self, String> {
+        match text.trim() {
+            "true" => Ok(AllowPrivate::All(true)),
+            "false" | "" => Ok(AllowPrivate::All(false)),
+            list => list
+                .split(',')
+                .map(str::parse)
+                .collect::<Result<_, _>>()
+                .map(AllowPrivate::List)
+                .map_err(|e| {
+                    format!("{e}; expected true, false or addresses / CIDRs separated by commas")
+                }),
+        }
+    }
+}
+
+impl std::fmt::Display for AllowPrivate {
+    /// `none`, `all`, or the list: how the link cache names the policy.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            AllowPrivate::All(false) => f.write_str("none"),
+            AllowPrivate::All(true) => f.write_str("all"),
+            AllowPrivate::List(nets) => {
+                let nets: Vec<String> = nets.iter().map(|n| n.0.to_string()).collect();
+                f.write_str(&nets.join(","))
+            }
         }
     }
 }

@@ -59,14 +59,17 @@ fn non_public_v6(ip: Ipv6Addr) -> Option<&'static str> {
     })
 }
 
-/// The IPv4 address inside an IPv4-mapped (::ffff:a.b.c.d), NAT64 (64:ff9b::a.b.c.d) or
-/// 6to4 (2002:abcd:…) address.
+/// The IPv4 address inside an IPv4-mapped (::ffff:a.b.c.d), SIIT IPv4-translated
+/// (::ffff:0:a.b.c.d, RFC 7915), NAT64 (64:ff9b::a.b.c.d, and the local-use 64:ff9b:1::/48 of
+/// RFC 8215 with a /96 prefix) or 6to4 (2002:abcd:…) address.
 fn embedded_v4(ip: Ipv6Addr) -> Option<Ipv4Addr> {
     let s = ip.segments();
     let v4 = |hi: u16, lo: u16| Ipv4Addr::new((hi >> 8) as u8, hi as u8, (lo >> 8) as u8, lo as u8);
     match s {
         [0, 0, 0, 0, 0, 0xffff, hi, lo] => Some(v4(hi, lo)),
+        [0, 0, 0, 0, 0xffff, 0, hi, lo] => Some(v4(hi, lo)),
         [0x64, 0xff9b, 0, 0, 0, 0, hi, lo] => Some(v4(hi, lo)),
+        [0x64, 0xff9b, 1, _, _, _, hi, lo] => Some(v4(hi, lo)),
         [0x2002, hi, lo, ..] => Some(v4(hi, lo)),
         _ => None,
     }
@@ -212,12 +215,17 @@ mod tests {
             "64:ff9b::a9fe:a9fe",
             "2002:c0a8:0101::1",
             "::7f00:1",
+            "::ffff:0:127.0.0.1",
+            "::ffff:0:10.0.0.1",
+            "::ffff:0:a9fe:a9fe",
+            "64:ff9b:1::7f00:1",
         ] {
             assert!(kind(ip).is_some(), "{ip} should be refused");
         }
         assert_eq!(kind("169.254.169.254"), Some("cloud metadata"));
         assert_eq!(kind("fd00:ec2::254"), Some("cloud metadata"));
         assert_eq!(kind("::ffff:169.254.169.254"), Some("cloud metadata"));
+        assert_eq!(kind("::ffff:0:169.254.169.254"), Some("cloud metadata"));
     }
 
     #[test]
@@ -234,6 +242,7 @@ mod tests {
             "2606:4700::6810:84e5",
             "2a00:1450:4001:82a::200e",
             "::ffff:8.8.8.8",
+            "::ffff:0:8.8.8.8",
             "64:ff9b::808:808",
         ] {
             assert_eq!(kind(ip), None, "{ip} should be public");

@@ -8,8 +8,8 @@
 //! gets a snippet of its own instead of dragging every line between into view.
 
 use super::Outcome;
-use crate::diagnostic::Severity;
 use crate::diagnostic::plural;
+use crate::diagnostic::{Severity, Text};
 use crate::document::{LineCol, LineIndex, Span, floor_char_boundary};
 use crate::engine::{Diagnostic, FileReport};
 use miette::{
@@ -30,12 +30,32 @@ pub struct HumanOptions {
 const LABEL_CHARS: usize = 40;
 /// Characters kept after the end of the last label on a line.
 const TAIL_CHARS: usize = 24;
+/// Characters kept before the first label on a line that starts far into it.
+const LEAD_CHARS: usize = 24;
 /// Lines are never cut shorter than this.
 const MIN_LINE_CHARS: usize = 60;
 /// A related span within this many lines shares the primary snippet.
 const NEARBY_LINES: usize = 3;
 
+/// The human report as one string (see [`write_human`]).
 pub fn render_human(outcome: &Outcome, options: HumanOptions) -> String {
+    let mut out = Vec::new();
+    // Writing to memory fails only when memory does.
+    let _ = write_human(outcome, options, &mut out);
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// Findings drawn at once (in parallel) before they are written: the output is never held
+/// whole.
+const DRAWN_AT_ONCE: usize = 4096;
+
+/// Writes the human report to `out`.
+pub fn write_human(
+    outcome: &Outcome,
+    options: HumanOptions,
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
+    use std::io::Write;
     let theme = if options.color {
         GraphicalTheme::unicode()
     } else {
@@ -45,41 +65,46 @@ pub fn render_human(outcome: &Outcome, options: HumanOptions) -> String {
         .with_width(options.width)
         .with_context_lines(1)
         .with_links(false);
-    let mut out = String::new();
+    let mut out = std::io::BufWriter::new(out);
     for file in &outcome.files {
         if file.diagnostics.is_empty() {
             continue;
         }
         let lines = LineIndex::new(&file.source);
-        // Drawing is independent per finding: in parallel, then joined in order.
-        let drawn: Vec<String> = file
-            .diagnostics
-            .par_iter()
-            .with_min_len(64)
-            .map(|d| {
-                let mut one = String::new();
-                // Writing to a String cannot fail.
-                let _ = handler.render_report(&mut one, &to_human(file, &lines, d));
-                one.push('\n');
-                one
-            })
-            .collect();
-        drawn.iter().for_each(|one| out.push_str(one));
+        for batch in file.diagnostics.chunks(DRAWN_AT_ONCE) {
+            // Drawing is independent per finding: in parallel, then written in order.
+            let drawn: Vec<String> = batch
+                .par_iter()
+                .with_min_len(64)
+                .map(|d| {
+                    let mut one = String::new();
+                    // Writing to a String cannot fail.
+                    let _ = handler.render_report(&mut one, &to_human(file, &lines, d));
+                    one.push('\n');
+                    one
+                })
+                .collect();
+            drawn
+                .iter()
+                .try_for_each(|one| out.write_all(one.as_bytes()))?;
+        }
     }
     for error in &outcome.errors {
-        let _ = handler.render_report(&mut out, error);
+        let mut one = String::new();
+        let _ = handler.render_report(&mut one, error);
+        out.write_all(one.as_bytes())?;
     }
-    out
+    out.flush()
 }
 
 fn to_human(file: &FileReport, lines: &LineIndex, d: &Diagnostic) -> HumanDiagnostic {
     let f = &d.finding;
     let primary_line = d.start.line;
-    let mut labels = vec![(f.span.clone(), f.label.clone(), true)];
+    let mut labels = vec![(f.span.clone(), f.label.clone(), true, d.start)];
     let mut related = Vec::new();
-    for (r, &LineCol { line, .. }) in f.related.iter().zip(&d.related) {
-        if line.abs_diff(primary_line) <= NEARBY_LINES {
-            labels.push((r.span.clone(), Some(r.message.clone()), false));
+    for (r, &at) in f.related.iter().zip(&d.related) {
+        if at.line.abs_diff(primary_line) <= NEARBY_LINES {
+            labels.push((r.span.clone(), Some(r.message.clone()), false, at));
         } else {
             related.push(HumanDiagnostic {
                 message: r.message.clone(),
@@ -89,7 +114,7 @@ fn to_human(file: &FileReport, lines: &LineIndex, d: &Diagnostic) -> HumanDiagno
                 excerpt: Excerpt::new(
                     file,
                     lines,
-                    &[(r.span.clone(), Some(r.message.clone()), true)],
+                    &[(r.span.clone(), Some(r.message.clone()), true, at)],
                 ),
                 related: Vec::new(),
             });
@@ -109,21 +134,25 @@ fn to_human(file: &FileReport, lines: &LineIndex, d: &Diagnostic) -> HumanDiagno
     }
 }
 
-/// The lines of a file that some labels are on, each cut after its last label.
+/// A label to draw: its span, its text, whether it is the primary one, and where it starts.
+type Label = (Span, Option<Text>, bool, LineCol);
+
+/// The lines of a file that some labels are on, each cut after its last label, and before its
+/// first one when that stands far into the line (a glued run of URLs is one line of a megabyte:
+/// each finding shows its own part of it, not everything before).
 struct Excerpt {
     name: String,
     text: String,
     /// 0-based line number of the excerpt's first line in the file.
     first_line: usize,
+    /// Per line of the excerpt: how many characters of the file's line its start leaves out,
+    /// minus the `…` that stands for them.
+    column_shift: Vec<usize>,
     labels: Vec<LabeledSpan>,
 }
 
 impl Excerpt {
-    fn new(
-        file: &FileReport,
-        lines: &LineIndex,
-        labels: &[(Span, Option<String>, bool)],
-    ) -> Excerpt {
+    fn new(file: &FileReport, lines: &LineIndex, labels: &[Label]) -> Excerpt {
         let source = file.source.as_str();
         let first = labels
             .iter()
@@ -138,7 +167,7 @@ impl Excerpt {
         // Each label drawn on its first line only, at most LABEL_CHARS long.
         let shown: Vec<(Span, usize)> = labels
             .iter()
-            .map(|(span, _, _)| {
+            .map(|(span, _, _, _)| {
                 let line = lines.line(span.start);
                 let line_end = line_end(source, lines, line);
                 let end = span.end.min(line_end);
@@ -147,23 +176,39 @@ impl Excerpt {
             })
             .collect();
         let mut text = String::new();
-        let mut offsets = Vec::new(); // (line, file offset of line start, excerpt offset)
+        let mut offsets = Vec::new(); // (line, file offset the excerpt's line starts at, excerpt offset)
+        let mut column_shift = Vec::new();
         for line in first..=last {
-            let start = lines.line_start(line);
+            let line_start = lines.line_start(line);
             let end = line_end(source, lines, line);
-            let label_end = shown
-                .iter()
-                .filter(|(_, l)| *l == line)
-                .map(|(s, _)| s.end)
+            let on_line = || labels.iter().zip(&shown).filter(|(_, (_, l))| *l == line);
+            let label_end = on_line()
+                .map(|(_, (s, _))| s.end)
                 .max()
-                .unwrap_or(start);
+                .unwrap_or(line_start);
+            // The first label on the line, and its column, to cut what lies far before it.
+            let lead = on_line()
+                .map(|((_, _, _, at), (s, _))| (s.start, at.column))
+                .min();
+            let (start, shift) = match lead {
+                Some((label_start, column)) if column > LEAD_CHARS + MIN_LINE_CHARS => {
+                    let start = nth_char_start_before(source, label_start, LEAD_CHARS);
+                    let kept = source[start..label_start].chars().count();
+                    (start, column - 1 - kept - 1)
+                }
+                _ => (line_start, 0),
+            };
             let keep = nth_char_end(source, label_end, end, TAIL_CHARS).max(nth_char_end(
                 source,
                 start,
                 end,
                 MIN_LINE_CHARS,
             ));
+            if start > line_start {
+                text.push('…');
+            }
             offsets.push((line, start, text.len()));
+            column_shift.push(shift);
             text.push_str(&source[start..keep]);
             if keep < end {
                 text.push('…');
@@ -177,14 +222,15 @@ impl Excerpt {
         let labels = labels
             .iter()
             .zip(&shown)
-            .map(|((_, label, primary), (span, line))| {
+            .map(|((_, label, primary, _), (span, line))| {
                 let s = to_excerpt(span.start, *line);
                 let e = to_excerpt(span.end, *line);
                 let span = SourceSpan::from(s..e);
+                let label = label.as_ref().map(|l| l.to_string());
                 if *primary {
-                    LabeledSpan::new_primary_with_span(label.clone(), span)
+                    LabeledSpan::new_primary_with_span(label, span)
                 } else {
-                    LabeledSpan::new_with_span(label.clone(), span)
+                    LabeledSpan::new_with_span(label, span)
                 }
             })
             .collect();
@@ -192,17 +238,32 @@ impl Excerpt {
             name: file.path.clone(),
             text,
             first_line: first - 1,
+            column_shift,
             labels,
         }
     }
 }
 
+/// Where `line` ends, before its `\n`: from the line index, without walking the line (a line
+/// of a megabyte holds thousands of findings).
 fn line_end(source: &str, lines: &LineIndex, line: usize) -> usize {
     let start = lines.line_start(line);
-    source[start..]
-        .find('\n')
-        .map_or(source.len(), |i| start + i)
-        .min(source.len())
+    let next = lines.line_start(line + 1);
+    if next > start { next - 1 } else { source.len() }
+}
+
+/// The byte offset `n` chars before `to` (or the start of its line, if nearer).
+fn nth_char_start_before(source: &str, to: usize, n: usize) -> usize {
+    let to = floor_char_boundary(source, to.min(source.len()));
+    let before = &source[..to];
+    let mut start = to;
+    for (i, c) in before.char_indices().rev().take(n) {
+        if c == '\n' {
+            break;
+        }
+        start = i;
+    }
+    start
 }
 
 /// The byte offset `n` chars after `from`, at most `limit`.
@@ -222,12 +283,18 @@ impl SourceCode for Excerpt {
         after: usize,
     ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
         let contents = self.text.read_span(span, before, after)?;
+        // The column in characters, as JSON counts it (miette counts bytes), of the file's line:
+        // what the excerpt left out of the line's start is added back.
+        let offset = floor_char_boundary(&self.text, span.offset().min(self.text.len()));
+        let line_start = self.text[..offset].rfind('\n').map_or(0, |i| i + 1);
+        let column = self.text[line_start..offset].chars().count();
+        let shift = self.column_shift.get(contents.line()).copied();
         Ok(Box::new(MietteSpanContents::new_named(
             self.name.clone(),
             contents.data(),
             *contents.span(),
             contents.line() + self.first_line,
-            contents.column(),
+            column + shift.unwrap_or(0),
             contents.line_count(),
         )))
     }
@@ -235,10 +302,10 @@ impl SourceCode for Excerpt {
 
 #[derive(Debug)]
 struct HumanDiagnostic {
-    message: String,
+    message: Text,
     code: Option<String>,
     severity: miette::Severity,
-    help: Option<String>,
+    help: Option<Text>,
     excerpt: Excerpt,
     related: Vec<HumanDiagnostic>,
 }

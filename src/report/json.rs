@@ -4,13 +4,14 @@ use super::Outcome;
 use crate::document::LineCol;
 use crate::engine::{Diagnostic, FileReport};
 use serde::Serialize;
+use std::io::Write;
 
 #[derive(Serialize)]
 struct Output<'a> {
     version: u32,
     tool: Tool,
     summary: Summary,
-    diagnostics: Vec<JsonDiagnostic<'a>>,
+    diagnostics: Diagnostics<'a>,
     /// Files that could not be linted (the reason for exit status 2).
     errors: Vec<JsonError>,
 }
@@ -86,7 +87,29 @@ struct JsonError {
     message: String,
 }
 
+/// Every diagnostic of an outcome, serialized one at a time as the output is written: the
+/// output is never held whole, nor a copy of the findings.
+struct Diagnostics<'a>(&'a Outcome);
+
+impl Serialize for Diagnostics<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let files = self.0.files.iter();
+        serializer.collect_seq(
+            files.flat_map(|file| file.diagnostics.iter().map(move |d| diagnostic(file, d))),
+        )
+    }
+}
+
+/// The JSON report as one string (see [`write_json`]).
 pub fn render_json(outcome: &Outcome) -> String {
+    let mut out = Vec::new();
+    // Writing to memory fails only when memory does.
+    let _ = write_json(outcome, &mut out);
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// Writes the JSON report to `out` as it is serialized.
+pub fn write_json(outcome: &Outcome, out: &mut dyn std::io::Write) -> std::io::Result<()> {
     let counts = outcome.counts();
     let output = Output {
         version: 1,
@@ -105,11 +128,7 @@ pub fn render_json(outcome: &Outcome) -> String {
             baselined: outcome.baselined,
             unchecked_links: outcome.unchecked_links,
         },
-        diagnostics: outcome
-            .files
-            .iter()
-            .flat_map(|file| file.diagnostics.iter().map(move |d| diagnostic(file, d)))
-            .collect(),
+        diagnostics: Diagnostics(outcome),
         errors: outcome
             .errors
             .iter()
@@ -118,9 +137,10 @@ pub fn render_json(outcome: &Outcome) -> String {
             })
             .collect(),
     };
-    let mut text = serde_json::to_string_pretty(&output).expect("JSON output is serializable");
-    text.push('\n');
-    text
+    let mut out = std::io::BufWriter::new(out);
+    serde_json::to_writer_pretty(&mut out, &output).map_err(std::io::Error::from)?;
+    out.write_all(b"\n")?;
+    out.flush()
 }
 
 fn diagnostic<'a>(file: &'a FileReport, d: &'a Diagnostic) -> JsonDiagnostic<'a> {
@@ -159,7 +179,7 @@ fn diagnostic<'a>(file: &'a FileReport, d: &'a Diagnostic) -> JsonDiagnostic<'a>
                 })
                 .collect(),
         }),
-        data: f.data.as_ref(),
+        data: f.data.as_deref(),
         url: f.url.as_deref(),
         via: f.via,
     }

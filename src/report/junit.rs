@@ -2,27 +2,40 @@
 
 use super::Outcome;
 
+/// The JUnit XML as one string (see [`write_junit`]).
 pub fn render_junit(outcome: &Outcome) -> String {
+    let mut out = Vec::new();
+    // Writing to memory fails only when memory does.
+    let _ = write_junit(outcome, &mut out);
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// Writes the JUnit XML to `out`, one failure at a time.
+pub fn write_junit(outcome: &Outcome, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut out = std::io::BufWriter::new(out);
     let findings: usize = outcome.files.iter().map(|f| f.diagnostics.len()).sum();
     let errors = outcome.errors.len();
-    let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-    out.push_str(&format!(
+    out.write_all(b"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n")?;
+    out.write_all(format!(
         "<testsuites name=\"survey-lint\" tests=\"{}\" failures=\"{findings}\" errors=\"{errors}\">\n",
         outcome.files.len() + errors
-    ));
-    out.push_str(&format!(
+    ).as_bytes())?;
+    out.write_all(format!(
         "  <testsuite name=\"survey-lint\" tests=\"{}\" failures=\"{findings}\" errors=\"{errors}\">\n",
         outcome.files.len() + errors
-    ));
+    ).as_bytes())?;
     for file in &outcome.files {
-        out.push_str(&format!(
-            "    <testcase name=\"{}\" classname=\"survey-lint\">\n",
+        writeln!(
+            out,
+            "    <testcase name=\"{}\" classname=\"survey-lint\">",
             escape(&file.path)
-        ));
+        )?;
         for d in &file.diagnostics {
             let f = &d.finding;
-            out.push_str(&format!(
-                "      <failure type=\"{}\" message=\"{}\">{}:{}:{}: {} [{} {}] {}{}</failure>\n",
+            writeln!(
+                out,
+                "      <failure type=\"{}\" message=\"{}\">{}:{}:{}: {} [{} {}] {}{}</failure>",
                 escape(&d.rule.name),
                 escape(&f.message),
                 escape(&file.path),
@@ -36,18 +49,19 @@ pub fn render_junit(outcome: &Outcome) -> String {
                     .as_deref()
                     .map(|h| format!("\nhelp: {}", escape(h)))
                     .unwrap_or_default(),
-            ));
+            )?;
         }
-        out.push_str("    </testcase>\n");
+        out.write_all(b"    </testcase>\n")?;
     }
     for error in &outcome.errors {
-        out.push_str(&format!(
+        write!(
+            out,
             "    <testcase name=\"{0}\" classname=\"survey-lint\">\n      <error message=\"{0}\"/>\n    </testcase>\n",
             escape(&error.to_string())
-        ));
+        )?;
     }
-    out.push_str("  </testsuite>\n</testsuites>\n");
-    out
+    out.write_all(b"  </testsuite>\n</testsuites>\n")?;
+    out.flush()
 }
 
 /// XML text and attribute escaping; characters XML 1.0 cannot hold are dropped.

@@ -7,12 +7,12 @@ mod junit;
 mod markdown;
 mod sarif;
 
-pub use github::render_github;
-pub use human::{HumanOptions, render_human, render_summary};
-pub use json::render_json;
-pub use junit::render_junit;
+pub use github::{render_github, write_github};
+pub use human::{HumanOptions, render_human, render_summary, write_human};
+pub use json::{render_json, write_json};
+pub use junit::{render_junit, write_junit};
 pub use markdown::{MarkdownOptions, SourceLinks, render_markdown};
-pub use sarif::render_sarif;
+pub use sarif::{render_sarif, write_sarif};
 
 use crate::diagnostic::Severity;
 use crate::engine::FileReport;

@@ -38,7 +38,7 @@ impl View<'_> {
             .iter()
             .map(|r| DiagnosticRelatedInformation {
                 location: Location::new(self.uri.clone(), self.range(&r.span)),
-                message: r.message.clone(),
+                message: r.message.to_string(),
             })
             .collect::<Vec<_>>();
         lsp_types::Diagnostic {

@@ -134,7 +134,9 @@ impl Watched {
 /// The file a config error is in.
 pub fn error_file(error: &ConfigError) -> Option<PathBuf> {
     match error {
-        ConfigError::Unreadable { path, .. } => Some(PathBuf::from(path)),
+        ConfigError::Unreadable { path, .. } | ConfigError::InvalidRuleFile { path, .. } => {
+            Some(PathBuf::from(path))
+        }
         ConfigError::Invalid(_) => {
             use miette::Diagnostic;
             let source = error.source_code()?;

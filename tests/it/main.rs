@@ -8,6 +8,7 @@ mod config;
 mod fix;
 mod formats;
 mod gfm;
+mod hostile;
 mod links;
 mod markdown;
 mod no_panic;

@@ -16,7 +16,13 @@ fn findings(file: &str) -> Vec<(String, usize, String)> {
     report
         .diagnostics
         .iter()
-        .map(|d| (d.rule.name.clone(), d.start.line, d.finding.message.clone()))
+        .map(|d| {
+            (
+                d.rule.name.clone(),
+                d.start.line,
+                d.finding.message.to_string(),
+            )
+        })
         .collect()
 }
 
