@@ -72,6 +72,7 @@ check_kinds! {
     RepoStatus("repo-status") => checks::RepoStatus,
     // What arXiv's export API said of a link's paper: also only when links are checked.
     PaperStatus("paper-status") => checks::PaperStatus,
+    MismatchedPaper("mismatched-paper") => checks::MismatchedPaper,
     MalformedCompute("malformed-compute") => checks::MalformedCompute,
     MalformedQuantity("malformed-quantity") => checks::MalformedQuantity,
 }
