@@ -53,13 +53,26 @@ pub fn target(url: &Url) -> Option<Target> {
         "pdf" => strip_pdf(rest),
         _ => rest,
     };
-    if rest.is_empty() {
-        return None;
-    }
-    Some(match parse_id(rest) {
+    let segments: Vec<&str> = rest.split('/').collect();
+    let id = match segments.as_slice() {
+        [id] if !id.is_empty() => *id,
+        // Old-style identifiers (`hep-th/9901001`), which have no HTML version. Anything
+        // longer (`html/ID/x1.png`, a figure of the HTML paper) is a page of its own.
+        [archive, _] if kind != "html" && is_archive(archive) => rest,
+        _ => return None,
+    };
+    Some(match parse_id(id) {
         Ok(paper) => Target::Paper(paper),
         Err(reason) => Target::Malformed(reason),
     })
+}
+
+/// What can stand before the slash of an old-style identifier: letters, `-` and a `.SC`.
+fn is_archive(text: &str) -> bool {
+    !text.is_empty()
+        && text
+            .bytes()
+            .all(|b| b.is_ascii_alphabetic() || b == b'-' || b == b'.')
 }
 
 fn strip_pdf(text: &str) -> &str {
@@ -230,7 +243,6 @@ mod tests {
             "https://arxiv.org/abs/abc",
             "https://arxiv.org/abs/hep-th/990100",
             "https://arxiv.org/abs/Hep-th/9901001",
-            "https://arxiv.org/abs/2302.13971/extra",
         ] {
             assert!(
                 matches!(target_of(url), Some(Target::Malformed(_))),
@@ -247,6 +259,9 @@ mod tests {
             "https://arxiv.org/list/cs.CL/recent",
             "https://arxiv.org/a/touvron_h_1",
             "https://arxiv.org/abs/",
+            "https://arxiv.org/abs/2302.13971/extra",
+            "https://arxiv.org/html/2412.15127v1/x2.png",
+            "https://arxiv.org/html/2410.13299v1/extracted/5931028/img/llm_to_mlp.png",
             "https://browse.arxiv.org/pdf/2309.10020.pdf",
             "https://arxiv.org:8443/abs/2302.13971",
             "https://arxiv.org.evil.example/abs/2302.13971",
