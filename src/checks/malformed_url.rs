@@ -1,10 +1,12 @@
 //! `malformed-url`: a link target that is not a valid URL.
 
+use super::link_status::verdict_for;
 use super::{Check, CheckContext, Kind};
 use crate::diagnostic::{Edit, Finding, Fix};
 use crate::document::{
     Document, Join, Link, LinkKind, find_scheme_separator, starts_with_ignore_case,
 };
+use crate::links::{Verdicts, arxiv};
 use serde::Deserialize;
 
 /// The settings of a `malformed-url` rule.
@@ -76,11 +78,53 @@ impl Check for MalformedUrl {
                         .label("not a valid URL")
                         .help("correct the address; relative links must not contain `://`"),
                     );
+                } else if let Some((problem, via)) =
+                    paper_problem(text, &doc.url(link, url), cx.verdicts)
+                {
+                    let finding = Finding::new(
+                        url.span(),
+                        format!("`{text}` names no arXiv paper: {problem}"),
+                    )
+                    .url(text)
+                    .label("not an arXiv identifier")
+                    .help("correct the identifier: YYMM.NNNNN (since 2015), YYMM.NNNN (2007 to 2014) or archive/YYMMNNN, with an optional vN");
+                    out.push(match via {
+                        Some(via) => finding.via(via),
+                        None => finding,
+                    });
                 }
             }
         }
     }
 }
+
+/// Why an arXiv abstract, PDF or HTML link names no paper: its identifier is outside arXiv's
+/// scheme (found without a network), or the export API refused it (then also how that was
+/// found).
+fn paper_problem(
+    text: &str,
+    href: &str,
+    verdicts: Option<&Verdicts>,
+) -> Option<(String, Option<&'static str>)> {
+    // Only links that mention arXiv are parsed: this runs for every link of a survey.
+    let mentions = text
+        .as_bytes()
+        .windows(ARXIV.len())
+        .any(|w| w.eq_ignore_ascii_case(ARXIV));
+    if !mentions {
+        return None;
+    }
+    if let Ok(url) = url::Url::parse(href.trim())
+        && let Some(arxiv::Target::Malformed(reason)) = arxiv::target(&url)
+    {
+        return Some((reason, None));
+    }
+    let settled = verdict_for(verdicts?, href)?;
+    let reason = settled.verdict.malformed()?;
+    Some((reason.to_string(), Some(settled.via.as_str())))
+}
+
+const ARXIV: &[u8] = b"arxiv.org/";
 
 /// Link syntax around a bare URL that GitHub shows as text, where the author clearly meant a
 /// link: `[text](url "unclosed`, `[text] (url)`, `[[text(url)]]`.

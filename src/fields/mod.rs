@@ -8,6 +8,7 @@
 //! - [`quantity`]: `7B/13B`, `1.4 Trillion Tokens`, `70亿` → numbers.
 //! - [`lexicon`]: word lists grouped by first byte, for the parsers above.
 //! - [`text`]: cell text as a reader sees it, normalized for comparison.
+//! - [`titles`]: a row's name or title against a paper's title.
 //! - [`defaults`]: settings that rules share, from `rules/_defaults.toml`.
 
 pub mod cells;
@@ -17,3 +18,4 @@ pub mod defaults;
 pub mod lexicon;
 pub mod quantity;
 pub mod text;
+pub mod titles;

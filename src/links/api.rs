@@ -6,11 +6,16 @@
 //! is honoured for every later batch, a batch too heavy for the service is split in two, and
 //! what is not answered by the run's deadline is reported, never guessed.
 
+use super::config::LinkConfig;
+use super::policy::{Blocked, PolicyResolver, check_host};
 use indicatif::ProgressBar;
 use std::collections::VecDeque;
 use std::future::Future;
+use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use tokio::time::Instant;
+use url::Url;
 
 /// When a service says to wait but not for how long (GitHub's documented fallback for a
 /// secondary limit without `retry-after`).
@@ -29,6 +34,10 @@ pub enum Fault {
     /// The API cannot be used in this run (credentials refused, an answer that makes no
     /// sense): one warning, and the links are left to the HTTP check.
     GiveUp { warning: String },
+    /// The service refused some questions of the batch by their position in it (arXiv fails a
+    /// whole request for one malformed identifier): they are answered with `reason`, and the
+    /// rest of the batch is asked again.
+    Refused { items: Vec<usize>, reason: String },
 }
 
 /// One request's outcome.
@@ -70,9 +79,18 @@ pub struct Finished<I, A> {
     pub unanswered: Vec<(I, String)>,
     /// Questions left to the HTTP check because the API was given up, and the warning.
     pub given_up: Vec<I>,
+    /// Questions the service refused, with its reason ([`Fault::Refused`]).
+    pub refused: Vec<(I, String)>,
     pub warning: Option<String>,
     /// Requests sent (for the figures and the tests).
     pub requests: usize,
+}
+
+/// The verdicts an API settled, and the URLs it leaves to the HTTP check.
+#[derive(Default)]
+pub struct Concluded {
+    pub settled: Vec<(String, super::Settled)>,
+    pub fallback: Vec<(String, Url)>,
 }
 
 /// Sends `items` to `api` in batches of `pacing.max_batch`, one request at a time. `bar`
@@ -95,6 +113,7 @@ pub async fn run_batches<A: BatchApi>(
         answers: Vec::new(),
         unanswered: Vec::new(),
         given_up: Vec::new(),
+        refused: Vec::new(),
         warning: None,
         requests: 0,
     };
@@ -153,6 +172,20 @@ pub async fn run_batches<A: BatchApi>(
                 }
                 queue.push_front((batch, attempt));
             }
+            Err(Fault::Refused { items, reason }) if items.iter().any(|&i| i < batch.len()) => {
+                let (refused, rest): (Vec<_>, Vec<_>) = batch
+                    .into_iter()
+                    .enumerate()
+                    .partition(|(i, _)| items.contains(i));
+                let refused = refused.into_iter().map(|(_, item)| (item, reason.clone()));
+                done.refused.extend(refused);
+                let rest: Vec<A::Item> = rest.into_iter().map(|(_, item)| item).collect();
+                if rest.is_empty() {
+                    bar.inc(1);
+                } else {
+                    queue.push_front((rest, attempt));
+                }
+            }
             Err(Fault::TooLarge { .. }) if batch.len() > 1 => {
                 let mut first = batch;
                 let second = first.split_off(first.len() / 2);
@@ -160,7 +193,10 @@ pub async fn run_batches<A: BatchApi>(
                 queue.push_front((first, 0));
                 bar.inc_length(1);
             }
-            Err(Fault::TooLarge { reason }) | Err(Fault::Transient { reason }) => {
+            // A refusal of nothing in this batch is a fault like any other.
+            Err(Fault::TooLarge { reason })
+            | Err(Fault::Transient { reason })
+            | Err(Fault::Refused { reason, .. }) => {
                 if attempt >= pacing.max_retries {
                     let reason = with_retries(&reason, attempt);
                     done.unanswered
@@ -216,6 +252,71 @@ pub fn until_epoch(reset: u64, now: SystemTime) -> Duration {
     Duration::from_secs(reset)
         .saturating_sub(now)
         .saturating_add(Duration::from_secs(1))
+}
+
+/// The HTTP client of an API that needs no credentials (arXiv, Hugging Face): redirects are
+/// not followed (an API's redirect is an answer to read), every address is judged by the
+/// address policy as it resolves, and the user's timeouts and `User-Agent` apply.
+pub fn http_client(config: &LinkConfig) -> Result<reqwest::Client, String> {
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .no_proxy()
+        .dns_resolver(PolicyResolver {
+            allow: Arc::new(config.allow_private.clone()),
+            resolved_public: Arc::new(AtomicBool::new(false)),
+        })
+        .connect_timeout(config.request_timeout.0.min(Duration::from_secs(10)))
+        .timeout(config.request_timeout.0)
+        .user_agent(config.user_agent.as_str())
+        .build()
+        .map_err(|e| format!("cannot set up the HTTP client: {e}"))
+}
+
+/// Whether `endpoint` may be requested under the address policy; the reason when not.
+pub fn endpoint_allowed(endpoint: &Url, config: &LinkConfig) -> Result<(), String> {
+    check_host(endpoint, &config.allow_private).map_err(|blocked| blocked.to_string())
+}
+
+/// At most `limit` bytes of a response body; what could not be read is left out.
+pub async fn read_body(response: &mut reqwest::Response, limit: usize) -> Vec<u8> {
+    let mut body = Vec::new();
+    while body.len() < limit {
+        match response.chunk().await {
+            Ok(Some(chunk)) => body.extend_from_slice(&chunk),
+            Ok(None) | Err(_) => break,
+        }
+    }
+    body
+}
+
+/// The fault of a request that got no answer: the address policy refusing the endpoint gives
+/// the API up (`api` names it in the warning); anything else is worth another try.
+pub fn connection_fault(error: &reqwest::Error, api: &str, endpoint: &Url) -> Fault {
+    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(error);
+    while let Some(cause) = source {
+        if let Some(blocked) = cause.downcast_ref::<Blocked>() {
+            return Fault::GiveUp {
+                warning: format!(
+                    "the {api} API endpoint {endpoint} was not requested: {blocked}; its links are checked page by page instead"
+                ),
+            };
+        }
+        source = cause.source();
+    }
+    let reason = if error.is_timeout() {
+        format!("{api} API: timed out")
+    } else {
+        format!("{api} API: cannot connect: {error}")
+    };
+    Fault::Transient { reason }
+}
+
+/// `429 Too Many Requests`, `HTTP 599`: a status as a reason reads.
+pub fn status_text(status: reqwest::StatusCode) -> String {
+    match status.canonical_reason() {
+        Some(reason) => format!("{} {reason}", status.as_u16()),
+        None => format!("HTTP {}", status.as_u16()),
+    }
 }
 
 #[cfg(test)]
@@ -325,6 +426,30 @@ mod tests {
         assert_eq!(done.requests, 1);
         assert_eq!(done.unanswered.len(), 6);
         assert!(done.unanswered[0].1.contains("time budget"));
+    }
+
+    #[test]
+    fn refused_items_are_answered_and_the_rest_asked_again() {
+        let refused = Fault::Refused {
+            items: vec![1],
+            reason: "incorrect id format".into(),
+        };
+        let api = script(vec![refused], 100);
+        let done = run(&api, (0..3).collect(), &pacing(Duration::from_secs(5)));
+        let batches = api.batches.lock().unwrap().clone();
+        assert_eq!(batches, [vec![0, 1, 2], vec![0, 2]]);
+        assert_eq!(done.refused, [(1, "incorrect id format".to_string())]);
+        assert_eq!(done.answers.concat(), [0, 2]);
+        // A refusal that names nothing in the batch is retried like a transient fault.
+        let stray = Fault::Refused {
+            items: vec![7],
+            reason: "odd".into(),
+        };
+        let api = script(vec![stray], 100);
+        let done = run(&api, (0..2).collect(), &pacing(Duration::from_secs(5)));
+        assert_eq!(done.requests, 2);
+        assert!(done.refused.is_empty());
+        assert_eq!(done.answers.concat(), [0, 1]);
     }
 
     #[test]

@@ -56,12 +56,21 @@ pub struct LinkConfig {
 pub struct ApiEndpoints {
     /// GitHub's API root; GraphQL is `{github}/graphql`. Default `https://api.github.com`.
     pub github: ApiUrl,
+    /// arXiv's export API, queried as `{arxiv}?id_list=…&max_results=…`. Default
+    /// `https://export.arxiv.org/api/query`.
+    pub arxiv: ApiUrl,
+    /// The Hugging Face Hub; a repository is `{huggingface}/api/models|datasets|spaces/ID`.
+    /// Default `https://huggingface.co`.
+    pub huggingface: ApiUrl,
 }
 
 impl Default for ApiEndpoints {
     fn default() -> Self {
+        let url = |text: &str| ApiUrl(Url::parse(text).expect("a valid URL"));
         ApiEndpoints {
-            github: ApiUrl(Url::parse("https://api.github.com").expect("a valid URL")),
+            github: url("https://api.github.com"),
+            arxiv: url("https://export.arxiv.org/api/query"),
+            huggingface: url("https://huggingface.co"),
         }
     }
 }

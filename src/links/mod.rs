@@ -7,13 +7,17 @@
 //! requested, `credentials` which hosts get a token, `probe` one request and what its answer
 //! means, `walk` one URL from first hop to verdict with retries, `cache` the verdicts on disk.
 //! Hosts with an API are settled through it instead: `api` is what every link API shares
-//! (batches, limits, faults), `github` settles GitHub repository links through GraphQL.
+//! (batches, limits, faults), `github` settles GitHub repository links through GraphQL,
+//! `arxiv` paper links through the export API, `huggingface` Hub repositories through
+//! `/api/…`.
 
 mod api;
+pub mod arxiv;
 mod cache;
 pub mod config;
 mod credentials;
 pub mod github;
+pub mod huggingface;
 mod policy;
 mod probe;
 mod walk;
@@ -104,14 +108,18 @@ pub enum Via {
     #[default]
     Http,
     GithubApi,
+    ArxivApi,
+    HfApi,
 }
 
 impl Via {
-    /// As JSON output writes it: `http`, `github-api`.
+    /// As JSON output writes it: `http`, `github-api`, `arxiv-api`, `hf-api`.
     pub fn as_str(self) -> &'static str {
         match self {
             Via::Http => "http",
             Via::GithubApi => "github-api",
+            Via::ArxivApi => "arxiv-api",
+            Via::HfApi => "hf-api",
         }
     }
 }
@@ -122,6 +130,22 @@ impl Via {
 pub enum Facts {
     /// The GitHub repository the link points into.
     GithubRepo(RepoFacts),
+    /// The arXiv paper the link names.
+    ArxivPaper(PaperFacts),
+}
+
+/// An arXiv paper as the export API describes its latest version.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct PaperFacts {
+    /// The identifier without a version: `2302.13971`, `hep-th/9901001`.
+    pub id: String,
+    /// The latest version's number.
+    pub version: u32,
+    /// The title, whitespace collapsed.
+    pub title: String,
+    /// The latest version's comment, when it says the paper was withdrawn.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub withdrawn: Option<String>,
 }
 
 /// A GitHub repository as the API describes it.
@@ -159,7 +183,15 @@ impl Settled {
     pub fn repo(&self) -> Option<&RepoFacts> {
         match &self.facts {
             Some(Facts::GithubRepo(repo)) => Some(repo),
-            None => None,
+            _ => None,
+        }
+    }
+
+    /// The arXiv paper the API found for this link, if it did.
+    pub fn paper(&self) -> Option<&PaperFacts> {
+        match &self.facts {
+            Some(Facts::ArxivPaper(paper)) => Some(paper),
+            _ => None,
         }
     }
 }
@@ -198,10 +230,19 @@ impl From<SettledForm> for Settled {
 /// What the link checker found, by the URL as given.
 pub type Verdicts = HashMap<String, Settled>;
 
-/// Which API settles a URL (when its token is set), e.g. `github`; `None` for a page request.
+/// Which API settles a URL (GitHub's when its token is set), `github`, `arxiv` or
+/// `huggingface`; `None` for a page request.
 pub fn api_for(url: &str) -> Option<&'static str> {
     let url = Url::parse(url.trim()).ok()?;
-    github::target(&url).map(|_| "github")
+    if github::target(&url).is_some() {
+        Some("github")
+    } else if arxiv::target(&url).is_some() {
+        Some("arxiv")
+    } else if huggingface::target(&url).is_some() {
+        Some("huggingface")
+    } else {
+        None
+    }
 }
 
 /// The URL to request for a link's URL (as [`crate::document::Document::url`] gives it): an
@@ -240,6 +281,15 @@ const NOT_HTTP: &str = "not an http(s) URL";
 /// How the reason of a link that could not be checked because no host answered begins.
 const NO_NETWORK: &str = "no network";
 
+/// A link that names something its host cannot have (an arXiv identifier outside arXiv's
+/// scheme): `malformed-url` reports it, not the link-status rules.
+const MALFORMED: &str = "malformed: ";
+
+/// The reason of a skip for a malformed link.
+fn malformed(reason: &str) -> String {
+    format!("{MALFORMED}{reason}")
+}
+
 impl Verdict {
     /// Unreachable because no host at all answered the run: the link was not really checked.
     pub fn no_network(&self) -> bool {
@@ -248,10 +298,19 @@ impl Verdict {
 
     /// Skipped for a reason the user did not ask for — the address policy refused a private,
     /// loopback or metadata address, or the target is not a valid URL — rather than because
-    /// the config excluded the link or it is not an http(s) link.
+    /// the config excluded the link, it is not an http(s) link, or it is malformed.
     pub fn skipped_unasked(&self) -> bool {
         matches!(self, Verdict::Skipped { reason }
-            if ![EXCLUDED, NOT_HTTP].iter().any(|p| reason.starts_with(p)))
+            if ![EXCLUDED, NOT_HTTP, MALFORMED].iter().any(|p| reason.starts_with(p)))
+    }
+
+    /// Why a link is malformed, when an API found that it names nothing its host can have
+    /// (an arXiv identifier outside arXiv's scheme, or one the export API refused).
+    pub fn malformed(&self) -> Option<&str> {
+        match self {
+            Verdict::Skipped { reason } => reason.strip_prefix(MALFORMED),
+            _ => None,
+        }
     }
 }
 
@@ -354,8 +413,9 @@ pub fn open_cache(config: &LinkConfig, options: &CheckOptions) -> Option<Cache> 
 }
 
 /// Verdicts for normalized URLs: from the cache when fresh, from a host's API when it has
-/// one (and its token is set), from the network otherwise. The API and the page requests run
-/// side by side, under one time budget; what the API cannot settle is requested after it.
+/// one (GitHub's when its token is set; arXiv's and Hugging Face's always), from the network
+/// otherwise. The APIs and the page requests run side by side, under one time budget; what an
+/// API cannot settle is requested after it.
 fn settle(
     requests: HashMap<String, Url>,
     mut cache: Option<Cache>,
@@ -363,19 +423,28 @@ fn settle(
     options: &CheckOptions,
 ) -> HashMap<String, Settled> {
     let deadline = tokio::time::Instant::now() + config.total_timeout.0;
-    // The GitHub client only when there is a token and a link for it (so that a warning about
-    // the endpoint is not printed for a survey without GitHub links).
-    let wants_api = options.github_token.is_some()
-        && requests.values().any(|url| github::target(url).is_some());
-    let github = wants_api
+    // A client only when there is a link for it (and, for GitHub, a token), so that a warning
+    // about an endpoint is not printed for a survey without such links.
+    let wants = |is_target: fn(&Url) -> bool| requests.values().any(is_target);
+    let github = (options.github_token.is_some() && wants(|u| github::target(u).is_some()))
         .then(|| github::Client::new(config, options))
         .flatten();
+    let arxiv = wants(|u| arxiv::target(u).is_some())
+        .then(|| arxiv::Client::new(config))
+        .flatten();
+    let hub = wants(|u| huggingface::target(u).is_some())
+        .then(|| huggingface::Client::new(config))
+        .flatten();
     let mut settled = HashMap::new();
-    let mut for_api = Vec::new();
+    let (mut for_github, mut for_arxiv, mut for_hub) = (Vec::new(), Vec::new(), Vec::new());
     let mut to_check = Vec::new();
     for (key, url) in requests {
         if let Some(target) = github.as_ref().and_then(|_| github::target(&url)) {
-            for_api.push((key, url, target));
+            for_github.push((key, url, target));
+        } else if let Some(target) = arxiv.as_ref().and_then(|_| arxiv::target(&url)) {
+            for_arxiv.push((key, url, target));
+        } else if let Some(target) = hub.as_ref().and_then(|_| huggingface::target(&url)) {
+            for_hub.push((key, url, target));
         } else if let Some(verdict) = cache.as_ref().and_then(|c| c.get(&key)) {
             settled.insert(key, Settled::http(verdict));
         } else {
@@ -383,12 +452,21 @@ fn settle(
         }
     }
     let github::Plan { groups, pending } = match &github {
-        Some(client) => client.plan(for_api, cache.as_ref()),
+        Some(client) => client.plan(for_github, cache.as_ref()),
         None => github::Plan::empty(),
     };
+    let arxiv_plan = match &arxiv {
+        Some(client) => client.plan(for_arxiv, cache.as_ref()),
+        None => arxiv::Plan::empty(),
+    };
+    let hub_plan = match &hub {
+        Some(client) => client.plan(for_hub, cache.as_ref()),
+        None => huggingface::Plan::empty(),
+    };
     let progress = walk::Progress::new(options.progress);
+    let (arxiv_ids, hub_repos) = (arxiv_plan.ids, hub_plan.repos);
     let run = async {
-        let api_run = async {
+        let github_run = async {
             match &github {
                 Some(client) if !groups.is_empty() => {
                     Some(client.ask(groups, deadline, &progress).await)
@@ -396,18 +474,44 @@ fn settle(
                 _ => None,
             }
         };
+        let arxiv_run = async {
+            match &arxiv {
+                Some(client) if !arxiv_ids.is_empty() => {
+                    Some(client.ask(arxiv_ids, deadline, &progress).await)
+                }
+                _ => None,
+            }
+        };
+        let hub_run = async {
+            match &hub {
+                Some(client) if !hub_repos.is_empty() => {
+                    Some(client.ask(hub_repos, deadline, &progress).await)
+                }
+                _ => None,
+            }
+        };
         tokio::join!(
-            api_run,
+            github_run,
+            arxiv_run,
+            hub_run,
             walk::check_on_runtime(to_check, config, options, deadline, &progress)
         )
     };
-    let Some((asked, checked)) = run_async(run) else {
+    let Some((github_asked, arxiv_asked, hub_asked, checked)) = run_async(run) else {
         return settled;
     };
-    let concluded = github::conclude(pending, asked, cache.as_mut());
+    let concluded = github::conclude(pending, github_asked, cache.as_mut());
+    let mut fallback_to_pages = concluded.fallback;
     settled.extend(concluded.settled);
+    for concluded in [
+        arxiv::conclude(arxiv_plan.pending, arxiv_asked, cache.as_mut()),
+        huggingface::conclude(hub_plan.pending, hub_asked, cache.as_mut()),
+    ] {
+        settled.extend(concluded.settled);
+        fallback_to_pages.extend(concluded.fallback);
+    }
     let mut fallback = Vec::new();
-    for (key, url) in concluded.fallback {
+    for (key, url) in fallback_to_pages {
         match cache.as_ref().and_then(|c| c.get(&key)) {
             Some(verdict) => {
                 settled.insert(key, Settled::http(verdict));

@@ -70,6 +70,9 @@ check_kinds! {
     LinkStatus("link-status") => checks::LinkStatus,
     // What a host's API said of a link's repository: also only when links are checked.
     RepoStatus("repo-status") => checks::RepoStatus,
+    // What arXiv's export API said of a link's paper: also only when links are checked.
+    PaperStatus("paper-status") => checks::PaperStatus,
+    MismatchedPaper("mismatched-paper") => checks::MismatchedPaper,
     MalformedCompute("malformed-compute") => checks::MalformedCompute,
     MalformedQuantity("malformed-quantity") => checks::MalformedQuantity,
 }

@@ -1,7 +1,11 @@
 //! Link checker tests: servers on 127.0.0.1, never the internet.
 
+mod arxiv;
+pub mod export_api;
 mod github;
 pub mod graphql;
+pub mod hub_api;
+mod huggingface;
 pub mod server;
 
 use server::{Body, Reply, Server};

@@ -38,7 +38,10 @@ fn every_builtin_rule_file_parses_and_names_are_unique() {
         // Link verdicts need a network: the link tests prove them against local servers.
         let needs_network = matches!(
             spec.check,
-            CheckSpec::LinkStatus(_) | CheckSpec::RepoStatus(_)
+            CheckSpec::LinkStatus(_)
+                | CheckSpec::RepoStatus(_)
+                | CheckSpec::PaperStatus(_)
+                | CheckSpec::MismatchedPaper(_)
         );
         assert!(
             needs_network || spec.examples.iter().any(|e| e.invalid.is_some()),

@@ -231,7 +231,7 @@ pub fn hint(verdicts: &Verdicts) -> Option<String> {
         .filter(|(url, settled)| {
             settled.via == Via::Http
                 && !matches!(settled.verdict, Verdict::Skipped { .. })
-                && super::super::api_for(url).is_some()
+                && super::super::api_for(url) == Some("github")
         })
         .map(|(url, _)| url.as_str())
         .collect();

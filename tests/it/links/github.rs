@@ -46,6 +46,7 @@ fn with_api(api: &Server) -> LinkConfig {
     LinkConfig {
         api: survey_lint::links::config::ApiEndpoints {
             github: ApiUrl(Url::parse(&format!("http://{}", api.addr)).expect("mock url")),
+            ..Default::default()
         },
         ..config(&["127.0.0.0/8"])
     }
