@@ -1,5 +1,6 @@
 //! The integration tests: one binary, one module per area.
 
+mod anchors;
 mod architecture;
 mod changes;
 mod cli;
