@@ -22,6 +22,10 @@ pub struct Finding {
     pub data: Option<serde_json::Value>,
     /// The URL the finding is about, for exceptions by URL pattern.
     pub url: Option<String>,
+    /// What the finding is about was there at the `--changed-since` base and is broken now (a
+    /// heading a link names was renamed): the change caused the finding, wherever the finding
+    /// stands, so `--changed-since` reports it even on an unchanged line.
+    pub caused_by_change: bool,
 }
 
 impl Finding {
@@ -35,7 +39,14 @@ impl Finding {
             fix: None,
             data: None,
             url: None,
+            caused_by_change: false,
         }
+    }
+
+    /// Marks the finding as caused by the changes `--changed-since` looks at.
+    pub fn caused_by_change(mut self, caused: bool) -> Finding {
+        self.caused_by_change = caused;
+        self
     }
 
     pub fn url(mut self, url: impl Into<String>) -> Finding {

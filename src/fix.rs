@@ -104,7 +104,9 @@ pub fn fix_files(
             }
             *report = linter.lint(report.path.clone(), Arc::new(text), verdicts);
             if let Some(changed) = &changed {
-                let on_changed_line = |d: &Diagnostic| changed.get(d.start.line) == Some(&true);
+                let on_changed_line = |d: &Diagnostic| {
+                    changed.get(d.start.line) == Some(&true) || d.finding.caused_by_change
+                };
                 report.diagnostics.retain(on_changed_line);
             }
         }

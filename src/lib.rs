@@ -27,5 +27,6 @@ pub mod links;
 pub mod report;
 pub mod rules;
 mod suppress;
+pub mod workspace;
 
 pub use commands::{ExitStatus, run};

@@ -2,6 +2,7 @@
 //! Rules (data in `rules/`) choose a kind and give it settings; the one list of kinds is
 //! [`crate::rules::registry`]. Value parsing lives in [`crate::fields`].
 
+mod broken_fragment;
 mod column_count;
 mod context;
 mod duplicate_key;
@@ -14,9 +15,12 @@ mod link_status;
 mod malformed_compute;
 mod malformed_quantity;
 mod malformed_url;
+mod missing_file;
+mod targets;
 mod unresolved_reference;
 mod url_runs_into_text;
 
+pub use broken_fragment::BrokenFragment;
 pub use column_count::ColumnCount;
 pub use context::CheckContext;
 pub use duplicate_key::{DuplicateKey, DuplicateKeySettings};
@@ -29,6 +33,8 @@ pub use link_status::{LinkStatus, LinkStatusSettings, VerdictKind};
 pub use malformed_compute::MalformedCompute;
 pub use malformed_quantity::MalformedQuantity;
 pub use malformed_url::MalformedUrl;
+pub use missing_file::MissingFile;
+pub use targets::{LinkTarget, Pointee};
 pub use unresolved_reference::{UnresolvedReference, UnresolvedReferenceSettings};
 pub use url_runs_into_text::UrlRunsIntoText;
 

@@ -89,6 +89,7 @@ fn load_setup(
     let linter = Linter {
         rules,
         exceptions: loaded.exceptions,
+        workspace: None,
     };
     Ok((linter, loaded.config.links))
 }

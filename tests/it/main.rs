@@ -9,6 +9,7 @@ mod fix;
 mod formats;
 mod gfm;
 mod links;
+mod local_links;
 mod no_panic;
 mod online;
 mod oracle;
