@@ -172,12 +172,12 @@ impl Workspace {
         let mut folder = root.to_path_buf();
         for (index, name) in names.iter().enumerate() {
             let listing = self.listing(&folder);
-            let found = listing.as_ref().and_then(|l| l.get(*name).copied());
+            let found = listing.as_ref().and_then(|l| find_name(l, name));
             match found {
-                Some(is_folder) if index + 1 == names.len() => {
+                Some((_, is_folder)) if index + 1 == names.len() => {
                     return Located::Exists { folder: is_folder };
                 }
-                Some(true) => folder.push(name),
+                Some((actual, true)) => folder.push(actual),
                 _ => {
                     let other_case = self.other_case(&folder, &names[index..]);
                     let similar = listing
@@ -380,6 +380,22 @@ fn normalize(path: &Path) -> PathBuf {
         }
     }
     out
+}
+
+/// The entry of `listing` named `name`: spelled exactly so, or, for a name beyond ASCII, the
+/// same once both are in Unicode NFC (git stores what was committed, and a file system may
+/// list the name decomposed, as macOS's HFS+ does).
+fn find_name(listing: &Listing, name: &OsStr) -> Option<(OsString, bool)> {
+    if let Some(&is_folder) = listing.get(name) {
+        return Some((name.to_os_string(), is_folder));
+    }
+    let text = name.to_str().filter(|t| !t.is_ascii())?;
+    use unicode_normalization::UnicodeNormalization;
+    let wanted: String = text.nfc().collect();
+    listing.iter().find_map(|(entry, &is_folder)| {
+        let entry_text = entry.to_str().filter(|t| !t.is_ascii())?;
+        (entry_text.nfc().eq(wanted.chars())).then(|| (entry.clone(), is_folder))
+    })
 }
 
 /// A name of `listing` like `name` (a likely typo or rename), if one is close enough.
@@ -723,6 +739,46 @@ mod tests {
         );
         assert_eq!(inside(root, base, "../../issues"), None);
         assert_eq!(inside(root, root, "docs/"), Some("/r/docs".into()));
+    }
+
+    #[test]
+    fn paths_exist_only_with_their_own_letter_case() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let root = dir.path();
+        std::fs::create_dir_all(root.join("Docs/img")).expect("mkdir");
+        std::fs::write(root.join("Docs/models.md"), "# Models\n").expect("write");
+        std::fs::write(root.join("Docs/img/logo.png"), "").expect("write");
+        // Decomposed, as HFS+ lists it: e + U+0301.
+        std::fs::write(root.join("Docs/re\u{301}sume\u{301}.md"), "").expect("write");
+        let workspace = Workspace::with_root(root, root);
+        let locate = |path: &str| workspace.locate(root, &root.join(path));
+        assert_eq!(locate("Docs/models.md"), Located::Exists { folder: false });
+        assert_eq!(locate("Docs/img"), Located::Exists { folder: true });
+        assert_eq!(
+            locate("Docs/r\u{e9}sum\u{e9}.md"),
+            Located::Exists { folder: false }
+        );
+        assert_eq!(
+            locate("docs/IMG/logo.png"),
+            Located::Missing {
+                other_case: Some(root.join("Docs/img/logo.png")),
+                similar: Some(root.join("Docs")),
+            }
+        );
+        assert_eq!(
+            locate("Docs/model.md"),
+            Located::Missing {
+                other_case: None,
+                similar: Some(root.join("Docs/models.md")),
+            }
+        );
+        assert!(matches!(
+            locate("Docs/models.md/x"),
+            Located::Missing {
+                other_case: None,
+                ..
+            }
+        ));
     }
 
     #[test]
