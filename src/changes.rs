@@ -27,9 +27,16 @@ impl Lines {
 #[derive(Debug, Default)]
 pub struct Changes {
     files: HashMap<PathBuf, Lines>,
+    /// The commit the changes are counted from.
+    base: Option<String>,
 }
 
 impl Changes {
+    /// The commit the changes are counted from (the merge base with the ref given).
+    pub fn base(&self) -> Option<&str> {
+        self.base.as_deref()
+    }
+
     /// The changed lines of `path`; `None` when the file did not change at all.
     pub fn lines(&self, path: &Path) -> Option<&Lines> {
         self.files.get(&path.canonicalize().ok()?)
@@ -58,7 +65,10 @@ pub fn since(reference: &str, cwd: &Path) -> Result<Changes, String> {
             base.trim(),
         ],
     )?;
-    let mut changes = Changes::default();
+    let mut changes = Changes {
+        base: Some(base.trim().to_string()),
+        ..Changes::default()
+    };
     for (path, lines) in parse_diff(&diff) {
         if let Ok(path) = root.join(path).canonicalize() {
             changes.files.insert(path, lines);

@@ -31,6 +31,10 @@ pub struct Finding {
     pub url: Option<String>,
     /// How a link finding's verdict was reached: `http`, `github-api`.
     pub via: Option<&'static str>,
+    /// What the finding is about was there at the `--changed-since` base and is broken now (a
+    /// heading a link names was renamed): the change caused the finding, wherever the finding
+    /// stands, so `--changed-since` reports it even on an unchanged line.
+    pub caused_by_change: bool,
 }
 
 impl Finding {
@@ -45,11 +49,18 @@ impl Finding {
             data: None,
             url: None,
             via: None,
+            caused_by_change: false,
         }
     }
 
     pub fn via(mut self, via: &'static str) -> Finding {
         self.via = Some(via);
+        self
+    }
+
+    /// Marks the finding as caused by the changes `--changed-since` looks at.
+    pub fn caused_by_change(mut self, caused: bool) -> Finding {
+        self.caused_by_change = caused;
         self
     }
 

@@ -9,6 +9,7 @@ use crate::files::Fingerprint;
 use crate::links::Verdicts;
 use crate::rules::{RuleSet, RuleSpec};
 use crate::suppress::Suppressions;
+use crate::workspace::Workspace;
 use rayon::prelude::*;
 use std::borrow::Cow;
 use std::sync::{Arc, OnceLock};
@@ -56,19 +57,30 @@ pub struct FileReport {
     pub links: usize,
 }
 
-/// The rules of a run and the exceptions its config accepts.
+/// The rules of a run, the exceptions its config accepts, and the working tree its files are
+/// in (for the rules that look at other files: `missing-file`, `broken-fragment`).
 pub struct Linter {
     pub rules: RuleSet,
     pub exceptions: Vec<Exception>,
+    /// `None`: each file is linted alone, as if nothing were around it.
+    pub workspace: Option<Arc<Workspace>>,
 }
 
 impl Linter {
-    /// A linter with `rules` and no exceptions.
+    /// A linter with `rules`, no exceptions and no workspace.
     pub fn new(rules: RuleSet) -> Linter {
         Linter {
             rules,
             exceptions: Vec::new(),
+            workspace: None,
         }
+    }
+
+    /// The linter with its files in `workspace` (their paths are taken from its working
+    /// folder).
+    pub fn with_workspace(mut self, workspace: Workspace) -> Linter {
+        self.workspace = Some(Arc::new(workspace));
+        self
     }
 
     /// Parses and lints one file's source, with the link checker's verdicts when links were
@@ -92,7 +104,8 @@ impl Linter {
         doc: &Document<'_>,
         verdicts: Option<&Verdicts>,
     ) -> FileReport {
-        let cx = CheckContext::new(doc, verdicts);
+        let workspace = (self.workspace.as_deref()).map(|w| w.file(std::path::Path::new(&path)));
+        let cx = CheckContext::new(doc, verdicts).with_workspace(workspace);
         let suppressions = Suppressions::new(doc);
         let keys = RowKeys::new(&cx);
         let (keys, suppressions) = (&keys, &suppressions);

@@ -187,7 +187,9 @@ pub fn fix_report(
         }
         let mut next = linter.lint(now.path.clone(), Arc::new(text), verdicts);
         if let Some(changed) = &changed {
-            let on_changed_line = |d: &Diagnostic| changed.get(d.start.line) == Some(&true);
+            let on_changed_line = |d: &Diagnostic| {
+                changed.get(d.start.line) == Some(&true) || d.finding.caused_by_change
+            };
             next.diagnostics.retain(on_changed_line);
         }
         current = Some(next);

@@ -29,5 +29,6 @@ pub mod report;
 pub mod rules;
 pub mod server;
 mod suppress;
+pub mod workspace;
 
 pub use commands::{ExitStatus, run};

@@ -1,10 +1,13 @@
 //! [`CheckContext`]: what a check reads — the parsed document, the link verdicts when links
-//! were checked, and analyses that several checks share, computed once per document.
+//! were checked, the working tree around the file when one is known, and analyses that several
+//! checks share, computed once per document.
 
-use crate::document::Document;
+use super::targets::{LinkTarget, link_targets};
+use crate::document::{Anchors, Document};
 use crate::fields::columns;
 use crate::fields::defaults;
 use crate::links::Verdicts;
+use crate::workspace::WorkspaceFile;
 use std::borrow::Cow;
 use std::sync::{LazyLock, OnceLock};
 
@@ -13,6 +16,13 @@ pub struct CheckContext<'d> {
     pub doc: &'d Document<'d>,
     /// The link checker's verdicts by URL, when links were checked (not `--offline`).
     pub verdicts: Option<&'d Verdicts>,
+    /// The working tree as this file sees it (other files, the repository), when the run knows
+    /// one; `None` in unit tests and where no file system is meant.
+    pub workspace: Option<WorkspaceFile<'d>>,
+    /// The document's own anchors.
+    anchors: OnceLock<Anchors>,
+    /// The links that point into the working tree.
+    link_targets: OnceLock<Vec<LinkTarget>>,
     /// Per table: (first occurrence, copy) row pairs.
     copies: OnceLock<Vec<Vec<(usize, usize)>>>,
     /// Per table: the key column and the normalized key of every row in it.
@@ -33,6 +43,9 @@ impl<'d> CheckContext<'d> {
         CheckContext {
             doc,
             verdicts,
+            workspace: None,
+            anchors: OnceLock::new(),
+            link_targets: OnceLock::new(),
             copies: OnceLock::new(),
             keys: OnceLock::new(),
             key_columns: OnceLock::new(),
@@ -67,6 +80,25 @@ impl<'d> CheckContext<'d> {
         let tables = self.doc.tables.iter();
         self.keys
             .get_or_init(|| tables.map(|_| OnceLock::new()).collect())
+    }
+
+    /// The context with the working tree around the file.
+    pub fn with_workspace(mut self, workspace: Option<WorkspaceFile<'d>>) -> CheckContext<'d> {
+        self.workspace = workspace;
+        self
+    }
+
+    /// The document's anchors as GitHub makes them ([`Document::anchors`]), computed once.
+    pub fn anchors(&self) -> &Anchors {
+        self.anchors.get_or_init(|| self.doc.anchors())
+    }
+
+    /// The links that point into the working tree: fragments of the document itself, and
+    /// (with a workspace) files of the repository. Shared by `broken-fragment` and
+    /// `missing-file`.
+    pub fn link_targets(&self) -> &[LinkTarget] {
+        self.link_targets
+            .get_or_init(|| link_targets(self.doc, self.workspace.as_ref()))
     }
 
     /// Per table, the (first occurrence, copy) row pairs: shared by `duplicate-row` and the

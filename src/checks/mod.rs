@@ -2,6 +2,7 @@
 //! Rules (data in `rules/`) choose a kind and give it settings; the one list of kinds is
 //! [`crate::rules::registry`]. Value parsing lives in [`crate::fields`].
 
+mod broken_fragment;
 mod column_count;
 mod context;
 mod duplicate_key;
@@ -15,11 +16,14 @@ mod malformed_compute;
 mod malformed_quantity;
 mod malformed_url;
 mod mismatched_paper;
+mod missing_file;
 mod paper_status;
 mod repo_status;
+mod targets;
 mod unresolved_reference;
 mod url_runs_into_text;
 
+pub use broken_fragment::BrokenFragment;
 pub use column_count::ColumnCount;
 pub use context::CheckContext;
 pub use duplicate_key::{DuplicateKey, DuplicateKeySettings};
@@ -33,8 +37,10 @@ pub use malformed_compute::MalformedCompute;
 pub use malformed_quantity::MalformedQuantity;
 pub use malformed_url::{MalformedUrl, MalformedUrlSettings};
 pub use mismatched_paper::{MismatchedPaper, MismatchedPaperSettings};
+pub use missing_file::MissingFile;
 pub use paper_status::{PaperCondition, PaperStatus, PaperStatusSettings};
 pub use repo_status::{RepoCondition, RepoStatus, RepoStatusSettings};
+pub use targets::{LinkTarget, Pointee};
 pub use unresolved_reference::{UnresolvedReference, UnresolvedReferenceSettings};
 pub use url_runs_into_text::UrlRunsIntoText;
 

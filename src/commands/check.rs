@@ -14,6 +14,7 @@ use crate::files;
 use crate::links::config::AllowPrivate;
 use crate::links::{self, CheckOptions, LinkConfig, Verdicts};
 use crate::report::{self, HumanOptions, MarkdownOptions, Outcome, SourceLinks};
+use crate::workspace::{Workspace, is_github_url};
 use std::collections::BTreeSet;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
@@ -109,7 +110,7 @@ struct Inputs {
 }
 
 fn inputs(args: &CheckArgs, cwd: &Path) -> Option<Inputs> {
-    let (linter, mut link_config) = load_setup(args.config.as_deref(), cwd)
+    let (mut linter, mut link_config) = load_setup(args.config.as_deref(), cwd)
         .map_err(|err| eprint_report(miette::Report::new(err)))
         .ok()?;
     match allow_private_override(args.allow_private.as_deref()) {
@@ -130,6 +131,8 @@ fn inputs(args: &CheckArgs, cwd: &Path) -> Option<Inputs> {
         },
         None => None,
     };
+    let base = changes.as_ref().and_then(|c| c.base()).map(str::to_string);
+    linter.workspace = Some(Arc::new(Workspace::new(cwd).with_base(base)));
     let baseline = match &args.baseline {
         Some(path) => Some(
             Baseline::read(path, cwd)
@@ -301,11 +304,13 @@ fn allow_private_override(flag: Option<&str>) -> Result<Option<AllowPrivate>, St
     value.parse().map(Some).map_err(|e| format!("{from}: {e}"))
 }
 
-/// Drops findings on lines that did not change, and files that did not change at all.
+/// Drops findings on lines that did not change, and files that did not change at all, but
+/// keeps the findings a change caused elsewhere (a link whose heading was renamed).
 fn keep_changed(outcome: &mut Outcome, changes: &Changes) {
     for file in &mut outcome.files {
         let changed = changes.in_file(Path::new(&file.path));
-        file.diagnostics.retain(|d| changed(d.start.line));
+        file.diagnostics
+            .retain(|d| changed(d.start.line) || d.finding.caused_by_change);
     }
 }
 
@@ -369,7 +374,7 @@ fn lint_paths_online(
     );
     let mut urls = BTreeSet::new();
     for ((path, _, _), doc) in sources.iter().zip(&docs) {
-        collect_urls(path, doc, changes, &mut urls);
+        collect_urls(path, doc, changes, linter.workspace.as_deref(), &mut urls);
     }
     let urls: Vec<String> = urls.into_iter().collect();
     let mut verdicts = links::check_urls_with_cache(&urls, config, options, cache);
@@ -396,21 +401,30 @@ fn lint_paths_online(
 }
 
 /// The URLs (as requested) of a document's links; with `--changed-since`, only those on changed
-/// lines, so that an old dead link is not even requested.
+/// lines, so that an old dead link is not even requested. The repository's own GitHub URLs
+/// that the working tree settles (`missing-file`, `broken-fragment`) are not requested.
 fn collect_urls(
     path: &str,
     doc: &Document<'_>,
     changes: Option<&Changes>,
+    workspace: Option<&Workspace>,
     urls: &mut BTreeSet<String>,
 ) {
     let changed = changes.map(|c| c.in_file(Path::new(path)));
+    let file = workspace.map(|w| w.file(Path::new(path)));
     for link in &doc.links {
         for url in doc.meant_urls(link) {
             let line = doc.lines.line(url.span().start);
             if changed.as_ref().is_some_and(|changed| !changed(line)) {
                 continue;
             }
-            if let Some(request) = links::request_url(&doc.url(link, url)) {
+            let url = doc.url(link, url);
+            let local =
+                is_github_url(&url) && file.as_ref().is_some_and(|f| f.resolve(&url).is_some());
+            if local {
+                continue;
+            }
+            if let Some(request) = links::request_url(&url) {
                 urls.insert(request);
             }
         }
@@ -442,4 +456,55 @@ fn terminal_width() -> usize {
         .ok()
         .and_then(|c| c.parse().ok())
         .unwrap_or(100)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::process::Command;
+
+    fn git(dir: &Path, args: &[&str]) {
+        let status = Command::new("git")
+            .args(args)
+            .current_dir(dir)
+            .status()
+            .expect("run git");
+        assert!(status.success(), "git {args:?}");
+    }
+
+    /// The repository's own GitHub URLs on its branch are settled by the working tree, so the
+    /// link checker never requests them; other refs, other repositories and other pages of the
+    /// repository are requested as usual.
+    #[test]
+    fn the_repositorys_own_files_on_github_are_not_requested() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let d = dir.path();
+        git(d, &["init", "-q", "-b", "main"]);
+        git(
+            d,
+            &["remote", "add", "origin", "git@github.com:acme/survey.git"],
+        );
+        let source = "\
+[a](https://github.com/acme/survey/blob/main/docs/x.md)
+[b](https://raw.githubusercontent.com/acme/survey/main/a.png)
+[c](https://github.com/acme/survey/blob/v1/docs/x.md)
+[d](https://github.com/acme/other/blob/main/docs/x.md)
+[e](https://github.com/acme/survey/issues)
+";
+        let doc = Document::parse(source);
+        let workspace = Workspace::new(d);
+        let mut urls = BTreeSet::new();
+        collect_urls("README.md", &doc, None, Some(&workspace), &mut urls);
+        assert_eq!(
+            urls.into_iter().collect::<Vec<_>>(),
+            [
+                "https://github.com/acme/other/blob/main/docs/x.md",
+                "https://github.com/acme/survey/blob/v1/docs/x.md",
+                "https://github.com/acme/survey/issues",
+            ]
+        );
+        let mut without = BTreeSet::new();
+        collect_urls("README.md", &doc, None, None, &mut without);
+        assert_eq!(without.len(), 5);
+    }
 }

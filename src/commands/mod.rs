@@ -119,6 +119,7 @@ fn setup(explicit_config: Option<&Path>, cwd: &Path) -> Result<Setup, ConfigErro
     let linter = Linter {
         rules,
         exceptions: loaded.exceptions,
+        workspace: None,
     };
     Ok(Setup {
         linter,

@@ -1,12 +1,13 @@
-//! Raw HTML as GitHub renders it: the links of `<a href>`, `<img src>` and `srcset`, and
-//! `<table>`s as tables, with `rowspan`/`colspan` expanded into the grid a reader sees.
+//! Raw HTML as GitHub renders it: the links of `<a href>`, `<img src>` and `srcset`,
+//! `<table>`s as tables, with `rowspan`/`colspan` expanded into the grid a reader sees, and the
+//! anchors of HTML: `id` attributes, `<a name>`, and `<h1>`–`<h6>` headings.
 //!
 //! The raw HTML of a document comes in fragments (HTML blocks and inline tags, as pulldown-cmark
 //! finds them outside code). Each fragment is tokenized by html5gum, a WHATWG tokenizer that
 //! gives every attribute value its exact byte range; a table's state carries across fragments,
 //! since a blank line inside a `<table>` ends the HTML block but not the table.
 
-use super::{Cell, LineIndex, Link, LinkKind, Row, Span, Table};
+use super::{Cell, Heading, LineIndex, Link, LinkKind, Row, Span, Table};
 use html5gum::Tokenizer;
 use html5gum::emitters::callback::{CallbackEmitter, CallbackEvent};
 
@@ -37,6 +38,10 @@ enum Name {
     Tr,
     Td,
     Th,
+    /// `<h1>` to `<h6>`.
+    H(u8),
+    /// Any other element: only its `id` is read.
+    Other,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -46,6 +51,8 @@ enum Attr {
     Srcset,
     Colspan,
     Rowspan,
+    Id,
+    Name,
 }
 
 fn name_of(bytes: &[u8]) -> Option<Name> {
@@ -57,6 +64,7 @@ fn name_of(bytes: &[u8]) -> Option<Name> {
         b"tr" => Name::Tr,
         b"td" => Name::Td,
         b"th" => Name::Th,
+        [b'h', level @ b'1'..=b'6'] => Name::H(level - b'0'),
         _ => return None,
     };
     Some(name)
@@ -69,6 +77,8 @@ fn attr_of(bytes: &[u8]) -> Option<Attr> {
         b"srcset" => Attr::Srcset,
         b"colspan" => Attr::Colspan,
         b"rowspan" => Attr::Rowspan,
+        b"id" => Attr::Id,
+        b"name" => Attr::Name,
         _ => return None,
     };
     Some(attr)
@@ -87,9 +97,18 @@ fn tags(source: &str, fragment: Span, out: &mut Vec<Tag>) {
             .windows(needle.len())
             .any(|w| w.eq_ignore_ascii_case(needle))
     };
-    if ![&b"<a"[..], b"<img", b"<source", b"<t", b"</t"]
-        .iter()
-        .any(|needle| lower_has(needle))
+    if ![
+        &b"<a"[..],
+        b"<img",
+        b"<source",
+        b"<t",
+        b"</t",
+        b"<h",
+        b"</h",
+    ]
+    .iter()
+    .any(|needle| lower_has(needle))
+        && !has_id_attribute(text.as_bytes())
     {
         return;
     }
@@ -101,12 +120,16 @@ fn tags(source: &str, fragment: Span, out: &mut Vec<Tag>) {
             let at = base + span.start..base + span.end;
             match event {
                 CallbackEvent::OpenStartTag { name } => {
-                    open = name_of(name).map(|n| (n, at.start, Vec::new()));
+                    let name = name_of(name).unwrap_or(Name::Other);
+                    open = Some((name, at.start, Vec::new()));
                     attr = None;
                     None
                 }
                 CallbackEvent::AttributeName { name } => {
-                    attr = attr_of(name);
+                    attr = attr_of(name).filter(|a| match open {
+                        Some((Name::Other, ..)) => *a == Attr::Id,
+                        _ => true,
+                    });
                     None
                 }
                 CallbackEvent::AttributeValue { .. } => {
@@ -124,6 +147,9 @@ fn tags(source: &str, fragment: Span, out: &mut Vec<Tag>) {
                 }
                 CallbackEvent::CloseStartTag { .. } => {
                     let (name, start, attrs) = open.take()?;
+                    if name == Name::Other && attrs.is_empty() {
+                        return None;
+                    }
                     Some(Tag::Start {
                         name,
                         span: start..at.end,
@@ -142,16 +168,61 @@ fn tags(source: &str, fragment: Span, out: &mut Vec<Tag>) {
     out.extend(Tokenizer::new_with_emitter(text, emitter).flatten());
 }
 
+/// An `id` attribute in a fragment, in any case: `id` after whitespace, then `=`. A cheap test
+/// before the tokenizer, which most fragments (`<br>`, `<p align=…>`) never need.
+fn has_id_attribute(text: &[u8]) -> bool {
+    memchr::memchr2_iter(b'i', b'I', text).any(|at| {
+        let before = at.checked_sub(1).map(|b| text[b]);
+        let rest = &text[at + 1..];
+        before.is_some_and(|b| b.is_ascii_whitespace())
+            && rest.first().is_some_and(|d| d.eq_ignore_ascii_case(&b'd'))
+            && rest[1..]
+                .iter()
+                .find(|b| !b.is_ascii_whitespace())
+                .is_some_and(|&b| b == b'=')
+    })
+}
+
+/// What raw HTML says about anchors, in source order: explicit anchors, and the tags of HTML
+/// headings (paired up by [`headings_and_anchors`], since a heading's content may reach into
+/// another fragment).
+#[derive(Debug, Clone)]
+pub(super) enum AnchorMark {
+    /// The value of an `id` attribute, or of `name` on `<a>`.
+    Explicit(Span),
+    /// `<hN …>`.
+    HeadingStart { level: u8, tag: Span },
+    /// `</hN>`.
+    HeadingEnd { level: u8, tag: Span },
+}
+
 /// The links of raw HTML fragments: `href` of `<a>`, `src` of `<img>`, and each URL of a
-/// `srcset` of `<img>` or `<source>`, as [`LinkKind::Html`] links at their values' spans.
-pub(super) fn links(source: &str, fragments: &[Span], out: &mut Vec<Link>) {
+/// `srcset` of `<img>` or `<source>`, as [`LinkKind::Html`] links at their values' spans; and
+/// the [`AnchorMark`]s of the fragments.
+pub(super) fn links(
+    source: &str,
+    fragments: &[Span],
+    out: &mut Vec<Link>,
+    marks: &mut Vec<AnchorMark>,
+) {
     let mut found = Vec::new();
     for fragment in fragments {
         tags(source, fragment.clone(), &mut found);
         for tag in found.drain(..) {
-            let Tag::Start { name, attrs, .. } = tag else {
-                continue;
+            let (name, span, attrs) = match tag {
+                Tag::Start { name, span, attrs } => (name, span, attrs),
+                Tag::End {
+                    name: Name::H(level),
+                    span,
+                } => {
+                    marks.push(AnchorMark::HeadingEnd { level, tag: span });
+                    continue;
+                }
+                Tag::End { .. } => continue,
             };
+            if let Name::H(level) = name {
+                marks.push(AnchorMark::HeadingStart { level, tag: span });
+            }
             for (attr, value) in attrs {
                 match (name, attr) {
                     (Name::A, Attr::Href) | (Name::Img, Attr::Src) => {
@@ -161,11 +232,74 @@ pub(super) fn links(source: &str, fragments: &[Span], out: &mut Vec<Link>) {
                         }
                     }
                     (Name::Img | Name::Source, Attr::Srcset) => srcset(source, value, out),
+                    (_, Attr::Id) | (Name::A, Attr::Name) => {
+                        let trimmed = trim_span(source, value);
+                        if !trimmed.is_empty() {
+                            marks.push(AnchorMark::Explicit(trimmed));
+                        }
+                    }
                     _ => {}
                 }
             }
         }
     }
+}
+
+/// The HTML headings (each `<hN>` with the `</hN>` that closes it; an unclosed one runs to
+/// the next heading tag or the end) and the explicit anchors, from the marks of a document.
+pub(super) fn headings_and_anchors(
+    source: &str,
+    marks: Vec<AnchorMark>,
+) -> (Vec<Heading>, Vec<Span>) {
+    let mut headings = Vec::new();
+    let mut anchors = Vec::new();
+    let mut open: Option<(u8, Span)> = None;
+    let mut close = |open: (u8, Span), end: usize, tag_end: usize| {
+        let (level, start_tag) = open;
+        let content = start_tag.end..end.max(start_tag.end);
+        headings.push(Heading {
+            span: start_tag.start..tag_end.max(start_tag.end),
+            text: text_content(&source[content]),
+            level,
+            html: true,
+        });
+    };
+    for mark in marks {
+        match mark {
+            AnchorMark::Explicit(span) => anchors.push(span),
+            AnchorMark::HeadingStart { level, tag } => {
+                if let Some(previous) = open.take() {
+                    close(previous, tag.start, tag.start);
+                }
+                open = Some((level, tag));
+            }
+            AnchorMark::HeadingEnd { level, tag } => {
+                if let Some(previous) = open.take_if(|(l, _)| *l == level) {
+                    close(previous, tag.start, tag.end);
+                }
+            }
+        }
+    }
+    if let Some(previous) = open {
+        close(previous, source.len(), source.len());
+    }
+    (headings, anchors)
+}
+
+/// The text of an HTML fragment as a browser has it: character data with references decoded,
+/// without tags or comments.
+fn text_content(html: &str) -> String {
+    let mut text = Vec::new();
+    let emitter = CallbackEmitter::new(
+        |event: CallbackEvent<'_>, _: html5gum::Span<usize>| -> Option<()> {
+            if let CallbackEvent::String { value } = event {
+                text.extend_from_slice(value);
+            }
+            None
+        },
+    );
+    Tokenizer::new_with_emitter(html, emitter).for_each(drop);
+    String::from_utf8_lossy(&text).into_owned()
 }
 
 /// Each URL of a `srcset` list: `a.png 1x, b.png 2x` (a URL never starts with a comma, and

@@ -1,7 +1,8 @@
 //! The document model: Markdown → [`Document`] → [`Table`] → [`Row`] → [`Cell`], plus every
-//! [`Link`]. Everything keeps its byte range in the source, so findings can point at the exact
-//! cell and fixes can edit exactly the bytes they mean to.
+//! [`Link`], [`Heading`] and explicit anchor. Everything keeps its byte range in the source, so
+//! findings can point at the exact cell and fixes can edit exactly the bytes they mean to.
 
+mod anchor;
 mod autolink;
 mod chunks;
 mod href;
@@ -10,6 +11,7 @@ mod meant;
 mod parse;
 mod table;
 
+pub use anchor::{Anchor, AnchorKind, Anchors, github_slug};
 pub use autolink::{
     find_bare_urls, find_scheme_separator, gfm_autolink_end, starts_with_ignore_case,
 };
@@ -33,6 +35,10 @@ pub struct Document<'s> {
     pub html: Vec<Span>,
     /// The URLs the author meant, for every link (see [`Link::meant`]).
     pub meant: Vec<MeantUrl>,
+    /// Markdown and HTML headings, in source order.
+    pub headings: Vec<Heading>,
+    /// The values of `id` attributes and of `<a name>` in raw HTML, in source order.
+    pub explicit_anchors: Vec<Span>,
 }
 
 impl<'s> Document<'s> {
@@ -50,6 +56,20 @@ impl<'s> Document<'s> {
     pub fn text(&self, span: &Span) -> &'s str {
         &self.source[span.clone()]
     }
+}
+
+/// A heading: `## Title`, a setext heading, or `<h2>…</h2>` in raw HTML.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Heading {
+    /// The heading's lines (for HTML, from `<hN` to `</hN>`), without the final line ending.
+    pub span: Span,
+    /// Its text as a reader's browser has it (the text content GitHub makes its id from): the
+    /// text, code and link text of the heading, without markup, tags or image descriptions.
+    pub text: String,
+    /// 1 to 6.
+    pub level: u8,
+    /// Written as HTML.
+    pub html: bool,
 }
 
 /// A table as the author wrote it: a GFM table, or an HTML `<table>` read as the grid a reader

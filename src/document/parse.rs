@@ -4,7 +4,10 @@
 //! cells of each row are then split from the row's source text, so survey-lint sees the cells
 //! the author wrote rather than the ones a renderer pads or drops.
 
-use super::{Document, LineIndex, Link, LinkKind, Row, Span, Table, find_bare_urls, split_row};
+use super::html::AnchorMark;
+use super::{
+    Document, Heading, LineIndex, Link, LinkKind, Row, Span, Table, find_bare_urls, split_row,
+};
 use pulldown_cmark::{Event, LinkType, Options, Parser, Tag, TagEnd};
 
 /// Chunks are parsed separately (and in parallel): pulldown-cmark builds a tree of its whole
@@ -30,6 +33,7 @@ pub fn parse_in_chunks(source: &str, chunk_bytes: usize) -> Document<'_> {
     // Chunks are consecutive, so their sorted links stay sorted one after another; each
     // link's `meant` range moves by the URLs of the chunks before it.
     let (mut links, mut meant, mut tables, mut html) = (vec![], vec![], vec![], vec![]);
+    let (mut headings, mut marks) = (vec![], vec![]);
     let mut meant_before = 0;
     for part in parts {
         links.push((meant_before, part.links));
@@ -37,6 +41,8 @@ pub fn parse_in_chunks(source: &str, chunk_bytes: usize) -> Document<'_> {
         meant.push(part.meant);
         tables.push(part.tables);
         html.push(part.html);
+        headings.extend(part.headings);
+        marks.extend(part.anchor_marks);
     }
     let shift = |(base, links): (usize, Vec<Link>)| {
         links.into_iter().map(move |mut link| {
@@ -51,6 +57,11 @@ pub fn parse_in_chunks(source: &str, chunk_bytes: usize) -> Document<'_> {
         || (concat(tables), concat(html)),
     );
     let tables = with_html_tables(tables, super::html::tables(source, &lines, &html));
+    let (html_headings, explicit_anchors) = super::html::headings_and_anchors(source, marks);
+    if !html_headings.is_empty() {
+        headings.extend(html_headings);
+        headings.sort_by_key(|h| h.span.start);
+    }
     Document {
         source,
         lines,
@@ -58,6 +69,8 @@ pub fn parse_in_chunks(source: &str, chunk_bytes: usize) -> Document<'_> {
         links,
         html,
         meant,
+        headings,
+        explicit_anchors,
     }
 }
 
@@ -101,6 +114,9 @@ struct Part {
     links: Vec<Link>,
     meant: Vec<super::MeantUrl>,
     html: Vec<Span>,
+    headings: Vec<Heading>,
+    /// Explicit anchors and HTML heading tags, in source order.
+    anchor_marks: Vec<AnchorMark>,
 }
 
 /// Parses one piece. Front matter is not Markdown and is never handed to pulldown-cmark (the
@@ -122,13 +138,16 @@ fn parse_chunk(source: &str, lines: &LineIndex, chunk: Span) -> Part {
         text_run: None,
         link_depth: 0,
         opaque_depth: 0,
+        headings: Vec::new(),
+        heading: None,
     };
     let mut events = Parser::new_ext(&source[chunk], options).into_offset_iter();
     for (event, range) in &mut events {
         builder.event(event, range.start + base..range.end + base);
     }
     builder.flush_text();
-    super::html::links(source, &builder.html, &mut builder.links);
+    let mut anchor_marks = Vec::new();
+    super::html::links(source, &builder.html, &mut builder.links, &mut anchor_marks);
     for (_, def) in events.reference_definitions().iter() {
         let span = def.span.start + base..def.span.end + base;
         if let Some(span) = reference_destination(source, span) {
@@ -144,6 +163,8 @@ fn parse_chunk(source: &str, lines: &LineIndex, chunk: Span) -> Part {
         links,
         meant,
         html: builder.html,
+        headings: builder.headings,
+        anchor_marks,
     }
 }
 
@@ -158,10 +179,23 @@ struct Builder<'s, 'l> {
     link_depth: usize,
     /// Inside a code block: nothing there is linted.
     opaque_depth: usize,
+    headings: Vec<Heading>,
+    /// The heading being read: its level, text so far, and how deep in images (whose
+    /// descriptions are no text of the heading) the reader is.
+    heading: Option<(u8, String, usize)>,
 }
 
 impl Builder<'_, '_> {
     fn event(&mut self, event: Event<'_>, range: Span) {
+        if let Some((_, text, images)) = &mut self.heading {
+            match &event {
+                Event::Text(t) | Event::Code(t) if *images == 0 => text.push_str(t),
+                Event::SoftBreak | Event::HardBreak if *images == 0 => text.push('\n'),
+                Event::Start(Tag::Image { .. }) => *images += 1,
+                Event::End(TagEnd::Image) => *images = images.saturating_sub(1),
+                _ => {}
+            }
+        }
         match event {
             Event::Text(_) if self.link_depth == 0 && self.opaque_depth == 0 => {
                 match &mut self.text_run {
@@ -213,6 +247,20 @@ impl Builder<'_, '_> {
                 self.link(link_type, range, true);
             }
             Event::End(TagEnd::Link | TagEnd::Image) => self.link_depth -= 1,
+            Event::Start(Tag::Heading { level, .. }) => {
+                self.heading = Some((level as u8, String::new(), 0));
+            }
+            Event::End(TagEnd::Heading(_)) => {
+                if let Some((level, text, _)) = self.heading.take() {
+                    let end = range.start + self.source[range.clone()].trim_end().len();
+                    self.headings.push(Heading {
+                        span: range.start..end,
+                        text,
+                        level,
+                        html: false,
+                    });
+                }
+            }
             Event::Html(_) | Event::InlineHtml(_) => match self.html.last_mut() {
                 Some(last) if last.end == range.start => last.end = range.end,
                 _ => self.html.push(range),

@@ -75,6 +75,9 @@ check_kinds! {
     MismatchedPaper("mismatched-paper") => checks::MismatchedPaper,
     MalformedCompute("malformed-compute") => checks::MalformedCompute,
     MalformedQuantity("malformed-quantity") => checks::MalformedQuantity,
+    // Links into the working tree: fragments, files, the repository's own GitHub URLs.
+    BrokenFragment("broken-fragment") => checks::BrokenFragment,
+    MissingFile("missing-file") => checks::MissingFile,
 }
 
 /// Everything of a rule file but its check.

@@ -10,6 +10,7 @@ const LAYERS: &[&str] = &[
     "document",
     "files",
     "changes",
+    "workspace",
     "cli",
     "diagnostic",
     "fields",

@@ -1,5 +1,6 @@
 //! The integration tests: one binary, one module per area.
 
+mod anchors;
 mod architecture;
 mod baseline;
 mod changes;
@@ -10,6 +11,7 @@ mod formats;
 mod gfm;
 mod hostile;
 mod links;
+mod local_links;
 mod markdown;
 mod no_panic;
 mod online;

@@ -7,6 +7,7 @@ use survey_lint::engine::{self, Linter};
 use survey_lint::links::Verdicts;
 use survey_lint::report::{HumanOptions, Outcome, render_human};
 use survey_lint::rules::{self, CheckSpec, RuleLevel, RuleSet};
+use survey_lint::workspace::Workspace;
 
 /// A rule set with only the named rule, at its default severity.
 fn only(name: &str) -> RuleSet {
@@ -17,9 +18,16 @@ fn only(name: &str) -> RuleSet {
     RuleSet::new(specs, |s| RuleLevel::Severity(s.severity))
 }
 
+/// A linter with only the named rule, whose files are in `tests/fixtures/RULE/`, laid out as a
+/// repository (the files that `missing-file` and `broken-fragment` look for are there).
+fn linter_in_fixtures(rule: &str) -> Linter {
+    Linter::new(only(rule)).with_workspace(Workspace::with_root(&root(), &fixture(rule)))
+}
+
 fn findings_of(rule: &str, source: &str) -> Vec<engine::Diagnostic> {
-    Linter::new(only(rule))
-        .lint("example.md".into(), Arc::new(source.to_string()), None)
+    let path = format!("tests/fixtures/{rule}/example.md");
+    linter_in_fixtures(rule)
+        .lint(path, Arc::new(source.to_string()), None)
         .diagnostics
 }
 
@@ -104,7 +112,7 @@ fn human(rule: &str, name: &str) -> String {
     let verdicts: Option<Verdicts> = verdicts_file.exists().then(|| {
         serde_json::from_str(&read(&verdicts_file)).expect("verdicts.json holds verdicts by URL")
     });
-    let report = Linter::new(only(rule)).lint(
+    let report = linter_in_fixtures(rule).lint(
         format!("tests/fixtures/{file}"),
         Arc::new(source),
         verdicts.as_ref(),
