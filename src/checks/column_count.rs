@@ -2,7 +2,6 @@
 
 use super::{Check, CheckContext, Kind, NoSettings};
 use crate::diagnostic::{Finding, plural};
-use crate::document::is_blank;
 
 pub struct ColumnCount;
 
@@ -25,8 +24,9 @@ impl Check for ColumnCount {
                 if found == expected {
                     continue;
                 }
-                // Cells past the last column that show nothing lose nothing when renderers
-                // drop them: a stray `||`, or a comment the author means to hide.
+                // Cells past the last column that hold only a comment lose nothing when
+                // renderers drop them: the author means to hide them. A blank one is still
+                // reported: it may be the last cell, pushed out by a stray cell before it.
                 let extra = row.cells.get(expected..).unwrap_or_default();
                 if found > expected && extra.iter().all(|c| shows_nothing(doc.text(&c.span()))) {
                     continue;
@@ -73,13 +73,10 @@ impl Check for ColumnCount {
     }
 }
 
-/// Blank, an HTML comment (`<!-- 12/30 -->`), or a Markdown comment written as a reference
+/// An HTML comment (`<!-- 12/30 -->`), or a Markdown comment written as a reference
 /// definition (`[//]: #Recommend`, `[comment]: <> (…)`), which authors use as hidden tags.
 fn shows_nothing(cell: &str) -> bool {
     let cell = cell.trim();
-    if is_blank(cell) {
-        return true;
-    }
     if let Some(inner) = cell.strip_prefix("<!--") {
         return inner.ends_with("-->");
     }
@@ -99,9 +96,6 @@ mod tests {
     #[test]
     fn hidden_cells_show_nothing() {
         for cell in [
-            "",
-            " ",
-            "&nbsp;",
             "[//]: #Recommend",
             "[//]: # (12/30)",
             "[comment]: <> (hidden)",
@@ -110,6 +104,8 @@ mod tests {
             assert!(shows_nothing(cell), "{cell:?}");
         }
         for cell in [
+            "",
+            "&nbsp;",
             "x",
             "[a]: https://x",
             "[//] #x",

@@ -4,7 +4,7 @@
 use super::{Check, CheckContext, Kind};
 use crate::diagnostic::Finding;
 use crate::document::{Link, LinkKind, Place, Span, Table};
-use crate::fields::columns::{bound_columns, row_key};
+use crate::fields::columns::{bound_columns, key_column, row_key};
 use crate::fields::defaults::key_columns;
 use foldhash::{HashMap, HashMapExt, HashSet};
 use regex::RegexSet;
@@ -73,7 +73,8 @@ struct Columns {
     /// In a table that lists a paper per row: the columns whose paper links are the row's
     /// paper, and the column of titles.
     papers: HashSet<usize>,
-    titles: Option<usize>,
+    /// The key of every row in the column of titles.
+    titles: Vec<Option<String>>,
     /// The key column is the column of titles.
     rows_are_papers: bool,
 }
@@ -97,20 +98,22 @@ impl DuplicateLink {
             let projects = bound_columns(doc.source, table, &s.project_columns);
             identity.extend(projects.iter().map(|c| c.index));
         }
-        let titles = cx.key_column(index, &s.title_columns);
-        let papers = match titles {
-            Some(titles) => {
-                let columns = bound_columns(doc.source, table, &s.paper_columns);
-                let columns = columns.iter().map(|c| c.index);
-                std::iter::once(titles).chain(columns).collect()
-            }
-            None => HashSet::default(),
-        };
+        // Chosen as a key column is, with its keys in the bargain.
+        let (papers, titles, rows_are_papers) =
+            match key_column(doc.source, table, &s.title_columns) {
+                Some((column, titles)) => {
+                    let columns = bound_columns(doc.source, table, &s.paper_columns);
+                    let columns = columns.iter().map(|c| c.index);
+                    let papers = std::iter::once(column).chain(columns).collect();
+                    (papers, titles, Some(column) == key)
+                }
+                None => (HashSet::default(), Vec::new(), false),
+            };
         Columns {
             identity,
             papers,
             titles,
-            rows_are_papers: titles.is_some() && titles == key,
+            rows_are_papers,
         }
     }
 }
@@ -132,15 +135,18 @@ impl Check for DuplicateLink {
             }
             // Rows that are copies are `duplicate-row`'s findings.
             let copies: HashSet<usize> = copies.iter().map(|&(_, dup)| dup).collect();
-            let titles = columns.titles.map(|k| cx.row_keys(index, k));
-            let title_of = |row: usize| {
-                titles
-                    .as_ref()
-                    .and_then(|k| k.get(row)?.as_deref())
-                    .filter(|k| !k.is_empty())
+            // What a row calls a paper it links: the link's text, or the row's title when the
+            // text is only a label (`[pdf]`). Needed only when a paper comes again.
+            let name_in = |place: &Place, link: &Link| {
+                let title = || columns.titles.get(place.row)?.clone();
+                link_text(doc.source, place_cell(table, place), link)
+                    .map(row_key)
+                    .filter(|n| !n.is_empty())
+                    .or_else(title)
+                    .filter(|n| !n.is_empty())
             };
             let mut first_row_of: HashMap<String, First> = HashMap::new();
-            let mut first_with_paper: HashMap<String, (First, Option<String>)> = HashMap::new();
+            let mut first_with_paper: HashMap<String, (First, Place, &Link)> = HashMap::new();
             let links = doc.links_in_cells(index).filter(|(place, l)| {
                 l.kind != LinkKind::Image
                     && !copies.contains(&place.row)
@@ -158,26 +164,23 @@ impl Check for DuplicateLink {
                         if !columns.papers.contains(&place.cell) {
                             continue;
                         }
-                        // What the row calls the paper: the link's text, or the row's title
-                        // when the text is only a label (`[pdf]`).
-                        let name = link_text(doc.source, place_cell(table, &place), link)
-                            .map(row_key)
-                            .filter(|n| !n.is_empty())
-                            .or_else(|| title_of(row).map(str::to_string));
-                        let (first, first_name) =
+                        let (first, first_place, first_link) =
                             first_with_paper.entry(paper_id(text)).or_insert((
                                 First {
                                     row,
                                     span: url.span(),
                                 },
-                                name.clone(),
+                                place,
+                                link,
                             ));
+                        if first.row == row {
+                            continue;
+                        }
                         // One paper under one name in two rows is a row listed twice (for
                         // `duplicate-key` or `duplicate-row`), or rows about the paper rather
                         // than rows that are it; under two names, one of them is wrong.
-                        let other_name =
-                            matches!((&name, &*first_name), (Some(a), Some(b)) if a != b);
-                        if first.row != row && other_name {
+                        let names = (name_in(&place, link), name_in(first_place, first_link));
+                        if matches!(names, (Some(a), Some(b)) if a != b) {
                             out.push(
                                 Finding::new(
                                     url.span(),

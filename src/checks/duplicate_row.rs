@@ -103,38 +103,47 @@ fn fingerprint(
     hasher.finish()
 }
 
-/// The letters and digits of `text` for [`fingerprint`].
+/// The letters and digits of `text` for [`fingerprint`]. Runs that need no change (ASCII
+/// lowercase letters and digits, CJK ideographs) are copied whole.
 fn push_letters(text: &str, buffer: &mut Vec<u8>) {
     let bytes = text.as_bytes();
-    let mut i = 0;
+    let (mut run, mut i) = (0, 0);
     while i < bytes.len() {
         let b = bytes[i];
-        if b.is_ascii_alphanumeric() {
-            buffer.push(b.to_ascii_lowercase());
+        if b.is_ascii_lowercase() || b.is_ascii_digit() {
             i += 1;
             continue;
         }
         if b.is_ascii() {
-            i += markup_len(&bytes[i..]).unwrap_or(1);
+            buffer.extend_from_slice(&bytes[run..i]);
+            if b.is_ascii_uppercase() {
+                buffer.push(b.to_ascii_lowercase());
+                i += 1;
+            } else {
+                i += markup_len(&bytes[i..]).unwrap_or(1);
+            }
+            run = i;
             continue;
         }
         let Some(c) = text[i..].chars().next() else {
             break;
         };
+        if is_cjk_ideograph(c) {
+            i += c.len_utf8();
+            continue;
+        }
+        buffer.extend_from_slice(&bytes[run..i]);
         i += c.len_utf8();
-        let mut push = |d: char| {
+        run = i;
+        unicode_normalization::char::decompose_compatible(c, |d| {
             if d.is_alphanumeric() {
                 for l in d.to_lowercase() {
                     buffer.extend_from_slice(l.encode_utf8(&mut [0; 4]).as_bytes());
                 }
             }
-        };
-        if is_cjk_ideograph(c) {
-            push(c);
-        } else {
-            unicode_normalization::char::decompose_compatible(c, &mut push);
-        }
+        });
     }
+    buffer.extend_from_slice(&bytes[run..]);
 }
 
 /// The length of an HTML tag (`<br/>`, `<img …>`) or character reference (`&nbsp;`,

@@ -117,6 +117,8 @@ impl Check for GluedUrl {
 /// already.
 fn glued_after_slash(url: &str, services: &[String]) -> Option<usize> {
     let scheme_end = find_scheme_separator(url)? + 3;
+    // Most URLs hold one `://`: nothing to look at.
+    find_scheme_separator(&url[scheme_end..])?;
     let path_start = scheme_end + url[scheme_end..].find('/')?;
     let path = &url[path_start..];
     let path = &path[..path.find(['?', '#']).unwrap_or(path.len())];

@@ -188,12 +188,13 @@ impl MalformedUrl {
         kind: LinkKind,
         span: crate::document::Span,
     ) -> Option<Finding> {
-        if self.schemes.is_empty() || kind == LinkKind::Image || !has_scheme(text) {
+        let web =
+            starts_with_ignore_case(text, "https://") || starts_with_ignore_case(text, "http://");
+        if web || self.schemes.is_empty() || kind == LinkKind::Image || !has_scheme(text) {
             return None;
         }
         let (scheme, _) = text.split_once(':')?;
-        let lower = scheme.to_ascii_lowercase();
-        if self.schemes.contains(&lower) {
+        if self.schemes.iter().any(|s| s.eq_ignore_ascii_case(scheme)) {
             return None;
         }
         let known = self.schemes.iter().map(|s| format!("`{s}:`"));

@@ -124,11 +124,14 @@ fn rows_are_compared_as_a_reader_sees_them() {
 }
 
 #[test]
-fn cells_past_the_last_column_that_show_nothing_are_not_lost() {
+fn cells_past_the_last_column_that_hold_a_comment_are_not_lost() {
     assert_silent("column-count/hidden-cells.pass.md");
     assert_finds(
         "column-count/hidden-cells.fail.md",
-        &[("column-count", 6, "row has 4 cells, header has 3")],
+        &[
+            ("column-count", 6, "row has 4 cells, header has 3"),
+            ("column-count", 7, "row has 4 cells, header has 3"),
+        ],
     );
 }
 
