@@ -456,6 +456,32 @@ impl WorkspaceFile<'_> {
         self.repository.github().is_some()
     }
 
+    /// Whether a URL as written may be a GitHub URL of this repository: a cheap test of its
+    /// owner and name before the URL is unescaped and [resolved](Self::resolve). Text with
+    /// escapes or entity references (`my\_repo`) is left to the resolver.
+    pub fn may_be_own_github_url(&self, written: &str) -> bool {
+        let Some(github) = self.repository.github() else {
+            return false;
+        };
+        const BARE: &str = "www.github.com/";
+        let after_host = if crate::document::starts_with_ignore_case(written, BARE) {
+            &written[BARE.len()..]
+        } else {
+            match github_path(written) {
+                Some((after_host, _, _)) => after_host,
+                None => return false,
+            }
+        };
+        let Some((owner, rest)) = after_host.split_once('/') else {
+            return false;
+        };
+        if !owner.eq_ignore_ascii_case(&github.owner) {
+            return false;
+        }
+        let name = rest.split(['/', '?', '#']).next().unwrap_or(rest);
+        name.eq_ignore_ascii_case(&github.name) || name.contains(['\\', '&'])
+    }
+
     /// A path of the working tree as a reader of the finding wants it: relative to the
     /// repository root, `/`-separated.
     pub fn display(&self, path: &Path) -> String {
@@ -653,6 +679,13 @@ fn github_path(url: &str) -> Option<(&str, usize, bool)> {
         return None;
     };
     let rest = &url[scheme_end..];
+    // Most URLs are of other hosts: told by their first letter.
+    if !matches!(
+        rest.as_bytes().first(),
+        Some(b'g' | b'G' | b'w' | b'W' | b'r' | b'R')
+    ) {
+        return None;
+    }
     for (host, raw) in [
         ("github.com/", false),
         ("www.github.com/", false),

@@ -3,10 +3,9 @@
 //! repository's own files). Shared by `broken-fragment` and `missing-file`, computed once per
 //! document (see [`super::CheckContext::link_targets`]).
 
-use crate::document::{Document, LinkKind, Span, starts_with_ignore_case};
-use crate::workspace::{
-    Target, WorkspaceFile, decode_fragment, is_github_url, is_relative_reference,
-};
+use crate::document::{Document, LinkKind, Span};
+use crate::links::is_http;
+use crate::workspace::{Target, WorkspaceFile, decode_fragment, is_relative_reference};
 
 /// One link URL that points into the working tree.
 #[derive(Debug, Clone)]
@@ -42,11 +41,12 @@ pub fn link_targets(doc: &Document<'_>, workspace: Option<&WorkspaceFile<'_>>) -
             // bytes, before the URL is unescaped.
             let wanted = written.starts_with('#')
                 || workspace.is_some_and(|w| {
-                    let relative = !matches!(link.kind, LinkKind::Bare | LinkKind::Autolink)
-                        && is_relative_reference(written);
-                    let github = is_github_url(written)
-                        || starts_with_ignore_case(written, "www.github.com/");
-                    relative || (github && w.on_github())
+                    if matches!(link.kind, LinkKind::Bare | LinkKind::Autolink) || is_http(written)
+                    {
+                        w.may_be_own_github_url(written)
+                    } else {
+                        is_relative_reference(written)
+                    }
                 });
             if !wanted {
                 continue;

@@ -183,6 +183,14 @@ mod tests {
     }
 
     #[test]
+    fn the_text_of_a_heading_is_its_text_code_and_link_text() {
+        assert_eq!(
+            ids("## The `check` command & *[flags](#x)* ![icon](i.png)\nSetext\n---\n"),
+            ["the-check-command--flags-", "setext"]
+        );
+    }
+
+    #[test]
     fn a_heading_in_code_or_front_matter_is_no_heading() {
         assert_eq!(
             ids("---\ntitle: x\n---\n```\n# not\n```\n    # nor\n# Yes\n"),

@@ -187,27 +187,22 @@ struct Builder<'s, 'l> {
 
 impl Builder<'_, '_> {
     fn event(&mut self, event: Event<'_>, range: Span) {
-        if let Some((_, text, images)) = &mut self.heading {
-            match &event {
-                Event::Text(t) | Event::Code(t) if *images == 0 => text.push_str(t),
-                Event::SoftBreak | Event::HardBreak if *images == 0 => text.push('\n'),
-                Event::Start(Tag::Image { .. }) => *images += 1,
-                Event::End(TagEnd::Image) => *images = images.saturating_sub(1),
-                _ => {}
-            }
-        }
         match event {
-            Event::Text(_) if self.link_depth == 0 && self.opaque_depth == 0 => {
-                match &mut self.text_run {
-                    Some(run) if run.end == range.start => run.end = range.end,
-                    _ => {
-                        self.flush_text();
-                        self.text_run = Some(range);
+            Event::Text(text) => {
+                if self.heading.is_some() {
+                    self.heading_text(&text);
+                }
+                if self.link_depth == 0 && self.opaque_depth == 0 {
+                    match &mut self.text_run {
+                        Some(run) if run.end == range.start => run.end = range.end,
+                        _ => {
+                            self.flush_text();
+                            self.text_run = Some(range);
+                        }
                     }
                 }
                 return;
             }
-            Event::Text(_) => return,
             _ => self.flush_text(),
         }
         match event {
@@ -244,9 +239,22 @@ impl Builder<'_, '_> {
             }
             Event::Start(Tag::Image { link_type, .. }) => {
                 self.link_depth += 1;
+                if let Some((_, _, images)) = &mut self.heading {
+                    *images += 1;
+                }
                 self.link(link_type, range, true);
             }
-            Event::End(TagEnd::Link | TagEnd::Image) => self.link_depth -= 1,
+            Event::End(TagEnd::Link) => self.link_depth -= 1,
+            Event::End(TagEnd::Image) => {
+                self.link_depth -= 1;
+                if let Some((_, _, images)) = &mut self.heading {
+                    *images = images.saturating_sub(1);
+                }
+            }
+            Event::Code(code) if self.heading.is_some() => self.heading_text(&code),
+            Event::SoftBreak | Event::HardBreak if self.heading.is_some() => {
+                self.heading_text("\n");
+            }
             Event::Start(Tag::Heading { level, .. }) => {
                 self.heading = Some((level as u8, String::new(), 0));
             }
@@ -266,6 +274,13 @@ impl Builder<'_, '_> {
                 _ => self.html.push(range),
             },
             _ => {}
+        }
+    }
+
+    /// Text of the heading being read, unless it is an image's description.
+    fn heading_text(&mut self, more: &str) {
+        if let Some((_, text, 0)) = &mut self.heading {
+            text.push_str(more);
         }
     }
 

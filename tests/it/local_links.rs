@@ -69,6 +69,7 @@ fn the_repositorys_own_github_urls_are_checked_against_the_working_tree() {
 - [a commit](https://github.com/acme/llm-survey/blob/0123456789abcdef0123456789abcdef01234567/x.md)
 - [another repository](https://github.com/acme/other/blob/main/docs/datasets.md)
 - [issues](https://github.com/acme/llm-survey/issues/1)
+- bare: www.github.com/acme/llm-survey/blob/main/docs/gone.md and https://github.com/acme/llm-survey/blob/main/assets/logo.png
 ";
     write(d, "README.md", readme);
     let json = check_in(d, &["README.md"]);
@@ -84,6 +85,7 @@ fn the_repositorys_own_github_urls_are_checked_against_the_working_tree() {
             expect("broken-fragment", 6),
             expect("missing-file", 9),
             expect("missing-file", 10),
+            expect("missing-file", 15),
         ],
         "{json:#}"
     );
