@@ -18,7 +18,7 @@ use crate::diagnostic::Finding;
 use crate::document::{Document, Span, Table};
 use crate::fields::columns::find_column;
 use crate::fields::defaults::key_columns;
-use crate::fields::titles::{Title, fits, is_latin};
+use crate::fields::titles::{Title, claims, fits, is_latin};
 use crate::links::{PaperFacts, Verdict};
 use serde::Deserialize;
 use std::collections::BTreeSet;
@@ -123,7 +123,7 @@ impl Check for MismatchedPaper {
                     // shows that this one carries its link.
                     let owner = rows
                         .iter()
-                        .find(|other| other.index != row.index && fits(&other.said, title));
+                        .find(|other| other.index != row.index && claims(&other.said, title));
                     let Some(owner) = owner else {
                         continue;
                     };
@@ -139,7 +139,7 @@ impl Check for MismatchedPaper {
                     Finding::new(
                         span.clone(),
                         format!(
-                            "row `{}` links another paper, arXiv {}: {quoted}",
+                            "row `{}` links a paper of another title, arXiv {}: {quoted}",
                             row.text, paper.id
                         ),
                     )
@@ -153,7 +153,11 @@ impl Check for MismatchedPaper {
                     finding
                         .label("another paper")
                         .related(row.cell.clone(), says)
-                        .help("link this row's own paper: the link may have been copied from a neighbouring row")
+                        .help(if row.said.is_name() {
+                            "link this row's own paper: the link may have been copied from a neighbouring row"
+                        } else {
+                            "link this row's own paper (the link may have been copied from a neighbouring row); if arXiv's title is the paper's new one, update the row's title"
+                        })
                         .url(url.clone())
                         .via(via),
                 );

@@ -22,6 +22,10 @@ pub struct Title {
     /// The name before a leading colon, squashed, when it reads as a name: one word
     /// (`Reflexion`, `RT-2`, `Self-Instruct`) or a word and a version (`Llama 2`).
     pub leading: Option<String>,
+    /// Words as written, separated by spaces (stopwords included): a title has several.
+    tokens: usize,
+    /// The text, kept for a name with aliases.
+    text: Option<String>,
 }
 
 impl Title {
@@ -30,16 +34,23 @@ impl Title {
         let leading = plain
             .split_once(':')
             .and_then(|(before, _)| leading_name(before));
+        let tokens = plain
+            .split_whitespace()
+            .filter(|t| t.chars().any(char::is_alphanumeric))
+            .count();
         Title {
             words: words(&plain),
             squashed: squash(&plain),
             leading,
+            tokens,
+            text: (tokens <= 3 && text.contains(['/', ','])).then(|| text.to_string()),
         }
     }
 
-    /// Whether the text is a name rather than a title: three significant words at most.
+    /// Whether the text is a name rather than a title: at most three words as written
+    /// (`LLaMA`, `GPT-NeoX-20B`, `codex-12b / code-cushman-001`).
     pub fn is_name(&self) -> bool {
-        (1..=3).contains(&self.words.len())
+        self.tokens <= 3 && !self.words.is_empty()
     }
 
     /// The name without what sets a model apart from its family (`70b`, `chat`, `v2`):
@@ -82,18 +93,59 @@ fn kept(c: char) -> bool {
 
 /// Whether the name `name` (a row's key, such as `LLaMA` or `chinchilla-70b`) names the paper
 /// titled `title`: the name is in the title, or the title's leading name and the name are
-/// one family (`ChatGLM` and `GLM`, `LLaMA-2-7B` and `LLaMA`).
+/// one family (`ChatGLM` and `GLM`, `LLaMA-2-7B` and `LLaMA`). A name with aliases
+/// (`gpt-3-175b / davinci`) fits when one of them does.
 pub fn name_fits(name: &Title, title: &Title) -> bool {
+    name.alternatives()
+        .iter()
+        .any(|alias| alias_fits(alias, title))
+}
+
+fn alias_fits(name: &Title, title: &Title) -> bool {
     let stem = name.stem();
     if stem.len() >= 2 && contains_word_run(title, &stem) {
         return true;
     }
-    if name.squashed.len() >= 2 && title.squashed.contains(&name.squashed) {
+    // Squashed, a short name would be found inside any word (`yi` in `yield`).
+    if name.squashed.len() >= 5 && title.squashed.contains(&name.squashed) {
         return true;
     }
     match &title.leading {
         Some(leading) => related(&stem, leading) || related(&name.squashed, leading),
         None => false,
+    }
+}
+
+/// Whether the row's name or title names the paper titled `title` beyond doubt: its name is
+/// the title's leading name or its first words, or its title shares most words. Stricter
+/// than [`fits`]: it decides which row a paper belongs to.
+pub fn claims(row: &Title, title: &Title) -> bool {
+    if !row.is_name() {
+        let shared = row.words.iter().filter(|w| title.words.contains(w)).count();
+        return shared * 5 >= row.words.len().max(title.words.len()) * 4;
+    }
+    row.alternatives().iter().any(|alias| {
+        let stem = alias.stem();
+        stem.len() >= 3
+            && (title.leading.as_deref() == Some(stem.as_str())
+                || title.leading.as_deref() == Some(alias.squashed.as_str())
+                || word_run_at(title, 0, &stem))
+    })
+}
+
+impl Title {
+    /// The names of a row that gives several, split at `/` and `,`.
+    fn alternatives(&self) -> Vec<Title> {
+        match &self.text {
+            Some(text) if text.contains(['/', ',']) => text
+                .split(['/', ','])
+                .map(str::trim)
+                .filter(|t| !t.is_empty())
+                .map(Title::new)
+                .filter(|t| !t.words.is_empty())
+                .collect(),
+            _ => vec![self.clone()],
+        }
     }
 }
 
@@ -120,31 +172,33 @@ pub fn fits(row: &Title, title: &Title) -> bool {
     }
 }
 
-/// Whether the title holds `stem` as a run of whole words (`gptneox` in `gpt neox 20b …`), or
-/// a word starting with it.
+/// Whether the title holds `stem` as a run of whole words (`gptneox` in `gpt neox 20b …`),
+/// or a word that is `stem` and a version (`qwen2` for `qwen`; not `optimal` for `opt`).
 fn contains_word_run(title: &Title, stem: &str) -> bool {
-    let words = &title.words;
-    (0..words.len()).any(|start| {
-        let mut run = String::new();
-        for word in &words[start..] {
-            run.push_str(word);
-            if run.starts_with(stem) {
-                return true;
-            }
-            if !stem.starts_with(&run) {
-                return false;
-            }
+    (0..title.words.len()).any(|start| word_run_at(title, start, stem))
+}
+
+/// Whether the title's words from `start` on spell `stem` (and perhaps a version).
+fn word_run_at(title: &Title, start: usize, stem: &str) -> bool {
+    let mut run = String::new();
+    for word in title.words.iter().skip(start) {
+        run.push_str(word);
+        if let Some(rest) = run.strip_prefix(stem) {
+            return rest.is_empty() || rest.starts_with(|c: char| c.is_ascii_digit());
         }
-        false
-    })
+        if !stem.starts_with(&run) {
+            return false;
+        }
+    }
+    false
 }
 
 fn contains(title: &Title, squashed: &str) -> bool {
     squashed.len() >= 3 && title.squashed.contains(squashed)
 }
 
-/// Two squashed names of one family: one holds the other (at least 3 characters, or the
-/// whole of a shorter one).
+/// Two squashed names of one family: one holds the other (`chatglm` and `glm`, `palmcoder`
+/// and `palm`), at least 3 characters long, or the whole of a shorter one at its start.
 fn related(a: &str, b: &str) -> bool {
     if a.is_empty() || b.is_empty() {
         return false;
@@ -288,6 +342,10 @@ mod tests {
             ),
             ("LIMA dataset", "LIMA: Less Is More for Alignment"),
             ("Yi", "Yi: Open Foundation Models by 01.AI"),
+            (
+                "palm-coder-540b",
+                "PaLM: Scaling Language Modeling with Pathways",
+            ),
         ] {
             assert!(fit(row, title), "{row} / {title}");
         }
@@ -307,6 +365,36 @@ mod tests {
         assert!(!fit(
             "chinchilla-70b",
             "Training Compute-Optimal Large Language Models"
+        ));
+        // `opt` is not in `optimal`, nor `yi` in `yield`.
+        let optimal = Title::new("Training Compute-Optimal Large Language Models");
+        assert!(!claims(&Title::new("opt-7b"), &optimal));
+        assert!(!fit("Yi", "Maximizing Yield of Models"));
+    }
+
+    #[test]
+    fn names_with_aliases_are_names() {
+        let row = Title::new("codex-12b / code-cushman-001");
+        assert!(row.is_name());
+        assert!(fit(
+            "gpt-3-175b / GPT-3",
+            "GPT-3: Language Models are Few-Shot Learners"
+        ));
+        assert!(!fit(
+            "gpt-3-175b / davinci",
+            "Language Models are Few-Shot Learners"
+        ));
+        assert!(!Title::new("Attention Is All You Need").is_name());
+    }
+
+    #[test]
+    fn a_row_claims_a_paper_only_beyond_doubt() {
+        let reflexion = Title::new("Reflexion: Language Agents with Verbal Reinforcement Learning");
+        assert!(claims(&Title::new("Reflexion"), &reflexion));
+        assert!(!claims(&Title::new("Agents"), &reflexion));
+        assert!(claims(
+            &Title::new("Reflexion: language agents with verbal reinforcement learning"),
+            &reflexion
         ));
     }
 

@@ -269,41 +269,23 @@ impl Client {
         let mut seen = HashSet::new();
         let cached = |key: &str| cache.and_then(|c| c.get(key));
         for (_, _, target) in &urls {
-            if seen.contains(&target.repo.key()) {
+            if let Some((_, path)) = &target.file {
+                let file_key = cache_key(&self.cache_prefix, &target.repo, Some(path));
+                if let Some(verdict) = cached(&file_key) {
+                    known.insert(file_key, verdict);
+                }
+            }
+            if !seen.insert(target.repo.key()) {
                 continue;
             }
+            // A file is not asked about again while its repository's answer is fresh: one that
+            // answer did not list is the page's to settle.
             let repo_key = cache_key(&self.cache_prefix, &target.repo, None);
-            let mut complete = true;
             match cached(&repo_key) {
                 Some(verdict) => {
-                    known.insert(repo_key.clone(), verdict);
+                    known.insert(repo_key, verdict);
                 }
-                None => complete = false,
-            }
-            let files = urls
-                .iter()
-                .filter(|(_, _, t)| t.repo.key() == target.repo.key())
-                .filter_map(|(_, _, t)| t.file.as_ref());
-            for (revision, path) in files {
-                if revision != "main" || path.is_empty() {
-                    continue;
-                }
-                let file_key = cache_key(&self.cache_prefix, &target.repo, Some(path));
-                match cached(&file_key) {
-                    Some(verdict) => {
-                        known.insert(file_key, verdict);
-                    }
-                    // A file the cache does not know is asked about only while the repository
-                    // exists; a missing one is settled by the repository alone.
-                    None if !matches!(known.get(&repo_key), Some(Verdict::Dead { .. })) => {
-                        complete = false;
-                    }
-                    None => {}
-                }
-            }
-            seen.insert(target.repo.key());
-            if !complete {
-                needed.push(target.repo.clone());
+                None => needed.push(target.repo.clone()),
             }
         }
         needed.sort_by_key(Repo::key);

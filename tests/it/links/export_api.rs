@@ -50,8 +50,8 @@ impl Paper {
     }
 }
 
-/// What the mock knows. With `everything_exists`, a paper it does not list exists (one
-/// version, titled "Paper ID") unless it is in `missing`.
+/// What the mock knows. With `everything_exists`, a paper it does not list exists (titled
+/// "Paper ID", with `versions` versions, at least one) unless it is in `missing`.
 #[derive(Clone, Debug, Default)]
 pub struct Library {
     pub papers: HashMap<String, Paper>,
@@ -60,6 +60,7 @@ pub struct Library {
     /// client).
     pub refused: HashSet<String>,
     pub everything_exists: bool,
+    pub versions: u32,
 }
 
 impl Library {
@@ -74,7 +75,9 @@ impl Library {
         }
         match self.papers.get(id) {
             Some(paper) => Some(paper.clone()),
-            None if self.everything_exists => Some(Paper::new(&format!("Paper {id}"))),
+            None if self.everything_exists => {
+                Some(Paper::new(&format!("Paper {id}")).versions(self.versions.max(1)))
+            }
             None => None,
         }
     }

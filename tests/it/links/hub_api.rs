@@ -37,7 +37,8 @@ pub enum State {
 }
 
 /// What the mock knows, by `kind/id` in lowercase (`models/a/b`). With `everything_exists`,
-/// a repository it does not list is public with a `config.json` and a `README.md`.
+/// a repository it does not list is public with a `config.json`, a `README.md`, a `LICENSE`
+/// and a `MODEL_LICENSE`.
 #[derive(Clone, Debug, Default)]
 pub struct Hub {
     pub repos: HashMap<String, State>,
@@ -87,7 +88,8 @@ pub fn answer(hub: &Hub, path: &str) -> Option<Answer> {
     let state = match hub.repos.get(&key) {
         Some(state) => state.clone(),
         None if hub.everything_exists => {
-            State::Public(vec!["config.json".into(), "README.md".into()])
+            let files = ["config.json", "README.md", "LICENSE", "MODEL_LICENSE"];
+            State::Public(files.map(String::from).to_vec())
         }
         None => State::Hidden,
     };
