@@ -32,6 +32,7 @@ pub fn parse_in_chunks(source: &str, chunk_bytes: usize) -> Document<'_> {
         .collect();
     // Chunks are consecutive, so their sorted links stay sorted one after another; each
     // link's `meant` range moves by the URLs of the chunks before it.
+    let duplicates = later_definitions(&parts);
     let (mut links, mut meant, mut tables, mut html) = (vec![], vec![], vec![], vec![]);
     let (mut headings, mut marks) = (vec![], vec![]);
     let mut meant_before = 0;
@@ -52,10 +53,15 @@ pub fn parse_in_chunks(source: &str, chunk_bytes: usize) -> Document<'_> {
         })
     };
     // The two large copies run side by side.
-    let ((links, meant), (tables, html)) = rayon::join(
+    let ((mut links, mut meant), (tables, html)) = rayon::join(
         || rayon::join(|| concat(links.into_iter().map(shift)), || concat(meant)),
         || (concat(tables), concat(html)),
     );
+    if !duplicates.is_empty() {
+        (links, meant) = without_links(links, &meant, |l| {
+            l.kind == LinkKind::Reference && duplicates.contains(&l.span().start)
+        });
+    }
     let tables = with_html_tables(tables, super::html::tables(source, &lines, &html));
     let (html_headings, explicit_anchors) = super::html::headings_and_anchors(source, marks);
     if !html_headings.is_empty() {
@@ -95,6 +101,45 @@ fn with_html_tables(gfm: Vec<Table>, html: Vec<Table>) -> Vec<Table> {
     out
 }
 
+/// Where reference definitions start whose label an earlier piece already defined: the first
+/// definition of a label is the one a document has (CommonMark), and a piece parsed alone
+/// cannot know of the earlier ones.
+fn later_definitions(parts: &[Part]) -> std::collections::HashSet<usize> {
+    let mut seen = std::collections::HashSet::new();
+    let mut later = std::collections::HashSet::new();
+    for part in parts {
+        let fresh: Vec<&(String, usize)> = part
+            .references
+            .iter()
+            .filter(|(label, _)| !seen.contains(label))
+            .collect();
+        later.extend(
+            (part.references.iter())
+                .filter(|(label, _)| seen.contains(label))
+                .map(|(_, start)| *start),
+        );
+        seen.extend(fresh.into_iter().map(|(label, _)| label.clone()));
+    }
+    later
+}
+
+/// The links without those `drop` picks, and their meant URLs with them.
+fn without_links(
+    links: Vec<Link>,
+    meant: &[super::MeantUrl],
+    drop: impl Fn(&Link) -> bool,
+) -> (Vec<Link>, Vec<super::MeantUrl>) {
+    let mut kept = Vec::with_capacity(links.len());
+    let mut kept_meant = Vec::with_capacity(meant.len());
+    for mut link in links.into_iter().filter(|l| !drop(l)) {
+        let start = kept_meant.len();
+        kept_meant.extend_from_slice(&meant[link.meant()]);
+        link.set_meant(start..kept_meant.len());
+        kept.push(link);
+    }
+    (kept, kept_meant)
+}
+
 /// The pieces one after another, in a vector of the exact size: pieces and whole are alive
 /// together while the elements move.
 fn concat<T, I: IntoIterator<Item = T>>(pieces: impl IntoIterator<Item = I>) -> Vec<T>
@@ -117,6 +162,9 @@ struct Part {
     headings: Vec<Heading>,
     /// Explicit anchors and HTML heading tags, in source order.
     anchor_marks: Vec<AnchorMark>,
+    /// The label (case and spaces folded) of each reference definition, and where its
+    /// destination starts.
+    references: Vec<(String, usize)>,
 }
 
 /// Parses one piece. Front matter is not Markdown and is never handed to pulldown-cmark (the
@@ -148,9 +196,12 @@ fn parse_chunk(source: &str, lines: &LineIndex, chunk: Span) -> Part {
     builder.flush_text();
     let mut anchor_marks = Vec::new();
     super::html::links(source, &builder.html, &mut builder.links, &mut anchor_marks);
-    for (_, def) in events.reference_definitions().iter() {
+    let mut references = Vec::new();
+    for (label, def) in events.reference_definitions().iter() {
         let span = def.span.start + base..def.span.end + base;
         if let Some(span) = reference_destination(source, span) {
+            let folded = label.split_whitespace().collect::<Vec<_>>().join(" ");
+            references.push((folded.to_lowercase(), span.start));
             builder.links.push(Link::new(LinkKind::Reference, span));
         }
     }
@@ -165,6 +216,7 @@ fn parse_chunk(source: &str, lines: &LineIndex, chunk: Span) -> Part {
         html: builder.html,
         headings: builder.headings,
         anchor_marks,
+        references,
     }
 }
 

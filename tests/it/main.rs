@@ -8,6 +8,7 @@ mod cli;
 mod config;
 mod fix;
 mod formats;
+mod fuzzed;
 mod gfm;
 mod hostile;
 mod links;

@@ -1,0 +1,63 @@
+//! Inputs the fuzz targets (`fuzz/`) found, each kept as a test of what must hold for it, so
+//! that `cargo test` keeps them fixed without a nightly toolchain.
+
+use std::sync::Arc;
+use survey_lint::document::Document;
+use survey_lint::engine::Linter;
+use survey_lint::rules::RuleSet;
+
+/// What the `parse` target checks: the same document whole and in the smallest pieces.
+fn parses_the_same_in_pieces(source: &str) -> Document<'_> {
+    let whole = Document::parse(source);
+    let pieces = Document::parse_in_chunks(source, 1);
+    assert_eq!(
+        format!("{:?}", whole.tables),
+        format!("{:?}", pieces.tables)
+    );
+    assert_eq!(format!("{:?}", whole.links), format!("{:?}", pieces.links));
+    assert_eq!(whole.meant, pieces.meant);
+    whole
+}
+
+#[test]
+fn a_rule_then_text_then_a_rule_is_not_front_matter() {
+    // parse: `---` after the first line opened a metadata block that hid everything up to the
+    // next `---`, when the file was parsed whole; in pieces it did not. GitHub shows a rule.
+    let doc = parses_the_same_in_pieces("# e\n---\n调研\n\nhttp://g\n---");
+    assert_eq!(doc.links.len(), 1);
+    let survey = "# Survey\n---\n| a | b |\n|---|---|\n| x | https://a.example/xhttps://b.example/y |\n---\n";
+    let doc = parses_the_same_in_pieces(survey);
+    assert_eq!(doc.tables.len(), 1, "the table between two rules is read");
+    let linter = Linter::new(RuleSet::builtin());
+    let report = linter.lint("s.md".into(), Arc::new(survey.to_string()), None);
+    let rules: Vec<&str> = report
+        .diagnostics
+        .iter()
+        .map(|d| d.rule.name.as_str())
+        .collect();
+    assert_eq!(rules, ["glued-url"]);
+    // Front matter at the very start is still front matter, and a rule pair after it is not.
+    let with_front_matter =
+        "---\ntitle: x\n---\n# A\n---\n| a |\n|---|\n| https://c.example |\n---\n";
+    let doc = parses_the_same_in_pieces(with_front_matter);
+    assert_eq!((doc.tables.len(), doc.links.len()), (1, 1));
+    let only_front_matter = "---\nurl: https://d.example\n---\ntext\n";
+    assert!(
+        parses_the_same_in_pieces(only_front_matter)
+            .links
+            .is_empty()
+    );
+}
+
+#[test]
+fn a_label_defined_again_in_a_later_piece_is_not_a_second_link() {
+    // parse: the second `[ref]:` is ignored in a whole parse (the first definition of a label
+    // wins), but a piece parsed alone took it for a definition of its own.
+    let doc = parses_the_same_in_pieces("[|\n\n[ref]: tp\n\n\n[ref]:\"");
+    assert_eq!(doc.links.len(), 1);
+    let doc = parses_the_same_in_pieces(
+        "[Ref]: https://a.example\n\ntext\n\n[REF]: https://b.example\n\n[other]: https://c.example\n",
+    );
+    let targets: Vec<&str> = doc.links.iter().map(|l| doc.text(&l.span())).collect();
+    assert_eq!(targets, ["https://a.example", "https://c.example"]);
+}
