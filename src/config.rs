@@ -285,9 +285,49 @@ fn load_rule_file(
             path: shown.display().to_string(),
             line: text[..offset].matches('\n').count() + 1,
             column: text[line_start..offset].chars().count() + 1,
-            message: e.message().to_string(),
+            message: without_quotes_from_the_file(e.message()),
         })
     })
+}
+
+/// A TOML or settings error without what it quotes from the file, which may be any file a
+/// stranger's config named: quoted text before `, expected` is the file's (`unknown variant
+/// `x``, `invalid type: string "x"`), the names after it are survey-lint's own, as is the
+/// field of `missing field`; lines after the first (a regular expression shown with a caret)
+/// are dropped.
+fn without_quotes_from_the_file(message: &str) -> String {
+    let first_line = message.lines().next().unwrap_or_default();
+    if first_line.starts_with("missing field") {
+        return first_line.to_string();
+    }
+    let (from_file, expected) = match first_line.find(", expected") {
+        Some(at) => first_line.split_at(at),
+        None => (first_line, ""),
+    };
+    let mut out = String::with_capacity(first_line.len());
+    let mut quote: Option<char> = None;
+    for c in from_file.chars() {
+        match quote {
+            Some(q) if c == q => {
+                out.push('…');
+                out.push(c);
+                quote = None;
+            }
+            Some(_) => {}
+            None => {
+                out.push(c);
+                if matches!(c, '`' | '"') {
+                    quote = Some(c);
+                }
+            }
+        }
+    }
+    if let Some(q) = quote {
+        out.push('…');
+        out.push(q);
+    }
+    out.push_str(expected);
+    out
 }
 
 /// A TOML error, at its line and column in the file.
@@ -346,5 +386,42 @@ impl Loaded {
             levels.insert(spec.name.clone(), *level);
         }
         Ok(levels)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rule_file_errors_keep_survey_lints_words_and_drop_the_files() {
+        assert_eq!(
+            without_quotes_from_the_file(
+                "unknown variant `SECRET`, expected one of `info`, `warning`, `error`"
+            ),
+            "unknown variant `…`, expected one of `info`, `warning`, `error`"
+        );
+        assert_eq!(
+            without_quotes_from_the_file("invalid type: string \"ghp_x\", expected a sequence"),
+            "invalid type: string \"…\", expected a sequence"
+        );
+        assert_eq!(
+            without_quotes_from_the_file("missing field `code`"),
+            "missing field `code`"
+        );
+        assert_eq!(
+            without_quotes_from_the_file("invalid string\nexpected `\"`, `'`"),
+            "invalid string"
+        );
+        assert_eq!(
+            without_quotes_from_the_file(
+                "invalid regular expression: regex parse error:\n    ([a-z SECRET\n    ^"
+            ),
+            "invalid regular expression: regex parse error:"
+        );
+        assert_eq!(
+            without_quotes_from_the_file("`SECRET` is not a duration like \"30s\""),
+            "`…` is not a duration like \"…\""
+        );
     }
 }

@@ -452,6 +452,26 @@ fn an_error_in_a_rule_file_names_its_line_and_column_without_quoting_it() {
     let printed = run.printed();
     assert!(printed.contains("lint/x.toml:3:11: "), "{printed}");
     assert!(!printed.contains("SECRET-LINE-TEXT"), "{printed}");
+    // A value the settings refuse is not echoed either.
+    write(
+        dir.path(),
+        "lint/x.toml",
+        "code = \"X1\"\nname = \"x\"\nsummary = \"s\"\nseverity = \"SECRET-VALUE\"\n",
+    );
+    let run = run_bounded(
+        dir.path(),
+        &["check", "--offline", "a.md"],
+        &[],
+        BOUNDED,
+        false,
+    );
+    assert_eq!(run.code, 2);
+    let printed = run.printed();
+    assert!(
+        printed.contains("lint/x.toml:4:12: unknown variant `…`, expected one of"),
+        "{printed}"
+    );
+    assert!(!printed.contains("SECRET-VALUE"), "{printed}");
 }
 
 #[test]
