@@ -6,7 +6,7 @@
 #
 # Default: 600 seconds for each of parse, check, config, fix_apply, fix_document. Each target's
 # working corpus grows in fuzz/corpus/TARGET/ (not committed); the committed seeds are read
-# from fuzz/corpus/markdown/ or fuzz/corpus/config/. Logs go to fuzz/logs/TARGET.log; a crash
+# from fuzz/seeds/markdown/ or fuzz/seeds/config/. Logs go to fuzz/logs/TARGET.log; a crash
 # leaves its input in fuzz/artifacts/TARGET/ and stops that target's run.
 
 set -uo pipefail
@@ -20,9 +20,9 @@ mkdir -p logs
 
 for target in "${TARGETS[@]}"; do
     case "$target" in
-        config) seeds=corpus/config dict=toml.dict ;;
+        config) seeds=seeds/config dict=toml.dict ;;
         fix_apply) seeds= dict= ;;
-        *) seeds=corpus/markdown dict=markdown.dict ;;
+        *) seeds=seeds/markdown dict=markdown.dict ;;
     esac
     mkdir -p "corpus/$target"
     args=(-max_total_time="$SECONDS_PER_TARGET" -max_len=16384 -timeout=20 -rss_limit_mb=2048
