@@ -23,7 +23,7 @@ pub fn split(source: &str, target: usize) -> Vec<Span> {
     for line in source[offset..].split_inclusive('\n') {
         let line_start = offset;
         offset += line.len();
-        let blank = line.trim().is_empty();
+        let blank = is_blank(line);
         let starts_block = line.starts_with(|c: char| !c.is_whitespace());
         if previous_blank && starts_block && !scanner.open() && line_start - start >= target {
             pieces.push(start..line_start);
@@ -34,6 +34,14 @@ pub fn split(source: &str, target: usize) -> Vec<Span> {
     }
     pieces.push(start..source.len());
     pieces
+}
+
+/// A blank line as pulldown-cmark reads one: spaces, tabs, vertical tabs and form feeds
+/// only. Other whitespace (U+3000, a no-break space) is text.
+fn is_blank(line: &str) -> bool {
+    line.trim_end_matches(['\n', '\r'])
+        .bytes()
+        .all(|b| matches!(b, b' ' | b'\t' | 0x0b | 0x0c))
 }
 
 /// Where what GitHub does not render as Markdown ends: a UTF-8 byte order mark, then front
@@ -94,8 +102,12 @@ impl Scanner {
         let indent = line.len() - line.trim_start_matches(' ').len();
         let body = line.trim_start_matches(' ').trim_end();
         if let Some((c, n)) = self.fence {
-            let run = body.bytes().take_while(|&b| b == c).count();
-            if indent < 4 && run >= n && body[run..].trim().is_empty() {
+            // A closing fence is followed by spaces only (pulldown-cmark's `scan_closing_code_fence`):
+            // not a tab, a vertical tab or a form feed, which `trim` would take away.
+            let rest = line.trim_start_matches(' ');
+            let run = rest.bytes().take_while(|&b| b == c).count();
+            let after = rest[run..].trim_end_matches(['\n', '\r']);
+            if indent < 4 && run >= n && after.bytes().all(|b| b == b' ') {
                 self.fence = None;
             }
             return;

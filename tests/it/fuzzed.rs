@@ -61,3 +61,20 @@ fn a_label_defined_again_in_a_later_piece_is_not_a_second_link() {
     let targets: Vec<&str> = doc.links.iter().map(|l| doc.text(&l.span())).collect();
     assert_eq!(targets, ["https://a.example", "https://c.example"]);
 }
+
+#[test]
+fn a_fence_followed_by_a_vertical_tab_does_not_close() {
+    // parse: "```\x0b" closes no code block (a closing fence is followed by spaces only), so the
+    // table after it is code; the piece splitter took it for a closing fence and read a table.
+    let doc = parses_the_same_in_pieces(" \n```\n```\x0b\na  \n\n|t\n|-");
+    assert!(doc.tables.is_empty());
+    let doc = parses_the_same_in_pieces("```\n```  \n\n| t |\n|---|\n| x |\n");
+    assert_eq!(
+        doc.tables.len(),
+        1,
+        "spaces after the closing fence close it"
+    );
+    // A line of ideographic spaces is text, not a blank line that ends a piece.
+    let doc = parses_the_same_in_pieces("```\ncode\n\u{3000}\n| t |\n|---|\n```\n| u |\n|---|\n");
+    assert_eq!(doc.tables.len(), 1);
+}
