@@ -415,6 +415,18 @@ fn header<'h>(headers: &'h HeaderMap, name: &str) -> Option<&'h str> {
         .map(str::trim)
 }
 
+/// What one answer of the Hub says of `repo`, or why it says nothing (the fault, as text): the
+/// reading of a status, headers and body that [`Client`] does, without a request (the `api`
+/// fuzz target reads hostile answers through it).
+pub fn read_answer(
+    status: StatusCode,
+    headers: &HeaderMap,
+    body: &[u8],
+    repo: &Repo,
+) -> Result<Answer, String> {
+    judge(status, headers, body, repo, rate_limit(headers)).map_err(|fault| format!("{fault:?}"))
+}
+
 /// One answer: the repository's state, or the fault of the request.
 fn judge(
     status: StatusCode,
