@@ -4,7 +4,7 @@
 #
 #   fuzz/run.sh [SECONDS_PER_TARGET] [TARGET...]
 #
-# Default: 600 seconds for each of parse, check, config, fix_apply, fix_document. Each target's
+# Default: 600 seconds for each of parse, check, config, fix_apply, fix_document, api. Each target's
 # working corpus grows in fuzz/corpus/TARGET/ (not committed); the committed seeds are read
 # from fuzz/seeds/markdown/ or fuzz/seeds/config/. Logs go to fuzz/logs/TARGET.log; a crash
 # leaves its input in fuzz/artifacts/TARGET/ and stops that target's run.
@@ -15,13 +15,13 @@ cd "$(dirname "$0")"
 SECONDS_PER_TARGET=${1:-600}
 shift || true
 TARGETS=("$@")
-[ ${#TARGETS[@]} -gt 0 ] || TARGETS=(parse check config fix_apply fix_document)
+[ ${#TARGETS[@]} -gt 0 ] || TARGETS=(parse check config fix_apply fix_document api)
 mkdir -p logs
 
 for target in "${TARGETS[@]}"; do
     case "$target" in
         config) seeds=seeds/config dict=toml.dict ;;
-        fix_apply) seeds= dict= ;;
+        fix_apply | api) seeds= dict= ;;
         *) seeds=seeds/markdown dict=markdown.dict ;;
     esac
     mkdir -p "corpus/$target"

@@ -34,6 +34,8 @@ fuzz_target!(|bytes: &[u8]| {
     let outcome = Outcome {
         files: vec![file],
         errors: Vec::new(),
+        baselined: 0,
+        unchecked_links: 0,
     };
     let specs: Vec<_> = linter.rules.rules.iter().map(|r| r.spec.clone()).collect();
     let json = report::render_json(&outcome);
