@@ -10,6 +10,8 @@
 #   fixes    N empty rows fixed with --fix (16×: 1,000,000 fixes)
 #   columns  100 rows of N columns (16×: 10,000 columns), --format json
 #   files    N small surveys in one folder (16×: 16,000 files), --format json
+#   parser   the empty-rows files through pulldown-cmark alone (`--example parse-only`): the
+#            baseline, what reading the file as Markdown takes before any check
 # Each run is `check --offline` under GNU time (`/usr/bin/time -v`): wall time, peak RSS, and
 # the bytes written to stdout. "× prev" is the time (or RSS) over that of the scale before:
 # linear growth is 4.0. The table is printed and written to target/scaling/summary.md.
@@ -47,8 +49,9 @@ mkdir -p "$OUT"
     exit 2
 }
 if [ "$BUILD" = 1 ]; then
-    cargo build --release --quiet
+    cargo build --release --quiet --bin survey-lint --example parse-only
 fi
+PARSER=$ROOT/target/release/examples/parse-only
 
 # Inputs, written with awk so that nothing but a shell and awk is needed.
 glued() { awk -v n="$1" 'BEGIN { printf "| Name | Link |\n|---|---|\n| m | "; for (i = 0; i < n; i++) printf "https://a.com/x%06d", i; print " |" }'; }
@@ -85,7 +88,12 @@ run() {
     bytes=$(du -sb "$input" | cut -f1)
     local timing=$OUT/$name-$scale.time
     set +e
-    /usr/bin/time -v -o "$timing" "$BIN" "$@" >"$OUT/$name-$scale.out" 2>"$OUT/$name-$scale.err"
+    local program=$BIN
+    if [ "$1" = --parser ]; then
+        program=$PARSER
+        shift
+    fi
+    /usr/bin/time -v -o "$timing" "$program" "$@" >"$OUT/$name-$scale.out" 2>"$OUT/$name-$scale.err"
     local status=$?
     set -e
     if [ "$status" -gt 2 ]; then
@@ -127,6 +135,10 @@ series() {
                 empty "$n" >"$input"
                 run "$name" "${scale}×" "$n" "$input" check --offline --format sarif "$input"
                 ;;
+            parser)
+                empty "$n" >"$input"
+                run "$name" "${scale}×" "$n" "$input" --parser "$input"
+                ;;
             fixes)
                 empty "$n" >"$input"
                 run "$name" "${scale}×" "$n" "$input" check --offline --fix --format json "$input"
@@ -147,6 +159,7 @@ series() {
 echo "machine: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg), $(date -u +%Y-%m-%dT%H:%MZ)" | tee "$OUT/machine.txt"
 series glued 4375
 series empty 62500
+series parser 62500
 series fixes 62500
 series columns 625
 series files 1000
