@@ -29,8 +29,13 @@ pub enum Fault {
     /// The batch was too heavy for the service (GitHub: 502/504 past its 10 s limit): try
     /// its halves.
     TooLarge { reason: String },
-    /// Worth another try after a backoff: a connection failure, a timeout, another 5xx.
+    /// Worth another try after a backoff: a timeout, a 5xx.
     Transient { reason: String },
+    /// The endpoint could not be connected to (no such host, no route, refused). Once the API
+    /// has answered in this run it is a [`Fault::Transient`]; before that, the API is given up
+    /// without retries and its questions go to the page check, which tells a network that is
+    /// down from a link that is broken.
+    Unreached { reason: String },
     /// The API cannot be used in this run (credentials refused, an answer that makes no
     /// sense): one warning, and the links are left to the HTTP check.
     GiveUp { warning: String },
@@ -119,6 +124,8 @@ pub async fn run_batches<A: BatchApi>(
     };
     // No request before this instant: the service's pause, or the least interval.
     let mut not_before = Instant::now();
+    // Whether the service has answered a request of this run.
+    let mut answered = false;
     while let Some((batch, attempt)) = queue.pop_front() {
         if not_before >= pacing.deadline {
             let reason = "the API asked for a pause beyond the time budget".to_string();
@@ -150,7 +157,15 @@ pub async fn run_batches<A: BatchApi>(
         if let Some(wait) = sent.exhausted_for {
             not_before = not_before.max(now + wait);
         }
+        let unreached = matches!(sent.result, Err(Fault::Unreached { .. }));
         match sent.result {
+            Err(Fault::Unreached { reason }) if !answered => {
+                done.given_up.extend(batch);
+                done.given_up.extend(queue.drain(..).flat_map(|(b, _)| b));
+                done.warning = Some(format!(
+                    "{reason}; its links are checked page by page instead"
+                ));
+            }
             Ok(answers) => {
                 done.answers.push(answers);
                 bar.inc(1);
@@ -196,6 +211,7 @@ pub async fn run_batches<A: BatchApi>(
             // A refusal of nothing in this batch is a fault like any other.
             Err(Fault::TooLarge { reason })
             | Err(Fault::Transient { reason })
+            | Err(Fault::Unreached { reason })
             | Err(Fault::Refused { reason, .. }) => {
                 if attempt >= pacing.max_retries {
                     let reason = with_retries(&reason, attempt);
@@ -213,6 +229,7 @@ pub async fn run_batches<A: BatchApi>(
                 done.warning = Some(warning);
             }
         }
+        answered |= !unreached;
     }
     bar.finish_and_clear();
     done
@@ -303,12 +320,15 @@ pub fn connection_fault(error: &reqwest::Error, api: &str, endpoint: &Url) -> Fa
         }
         source = cause.source();
     }
-    let reason = if error.is_timeout() {
-        format!("{api} API: timed out")
+    if error.is_timeout() {
+        Fault::Transient {
+            reason: format!("{api} API: timed out"),
+        }
     } else {
-        format!("{api} API: cannot connect: {error}")
-    };
-    Fault::Transient { reason }
+        Fault::Unreached {
+            reason: format!("{api} API: cannot connect: {error}"),
+        }
+    }
 }
 
 /// `429 Too Many Requests`, `HTTP 599`: a status as a reason reads.
@@ -327,7 +347,7 @@ mod tests {
     /// Items are numbers; a batch with a number in `too_large_over` items fails as too large,
     /// scripted faults are served first.
     struct Script {
-        faults: Mutex<VecDeque<Fault>>,
+        faults: Mutex<VecDeque<Option<Fault>>>,
         too_large_over: usize,
         batches: Mutex<Vec<Vec<u32>>>,
     }
@@ -337,7 +357,7 @@ mod tests {
         type Answers = Vec<u32>;
         async fn send(&self, batch: &[u32]) -> Sent<Vec<u32>> {
             self.batches.lock().unwrap().push(batch.to_vec());
-            let scripted = self.faults.lock().unwrap().pop_front();
+            let scripted = self.faults.lock().unwrap().pop_front().flatten();
             let result = match scripted {
                 Some(fault) => Err(fault),
                 None if batch.len() > self.too_large_over => Err(Fault::TooLarge {
@@ -353,6 +373,11 @@ mod tests {
     }
 
     fn script(faults: Vec<Fault>, too_large_over: usize) -> Script {
+        script_of(faults.into_iter().map(Some).collect(), too_large_over)
+    }
+
+    /// Each request in turn: `None` answers, `Some` fails with the fault.
+    fn script_of(faults: Vec<Option<Fault>>, too_large_over: usize) -> Script {
         Script {
             faults: Mutex::new(faults.into()),
             too_large_over,
@@ -413,6 +438,41 @@ mod tests {
                 (2, "503 (after 2 retries)".into())
             ]
         );
+    }
+
+    #[test]
+    fn an_endpoint_never_reached_is_given_up_at_once_and_one_that_answered_is_retried() {
+        let unreached = || Fault::Unreached {
+            reason: "arXiv API: cannot connect".into(),
+        };
+        // Nothing answered yet: no retry, every item to the page check (which tells a network
+        // that is down from a broken link), one warning.
+        let api = script(vec![unreached(), unreached()], 100);
+        let done = run(&api, (0..10).collect(), &pacing(Duration::from_secs(5)));
+        assert_eq!(done.requests, 1);
+        assert_eq!(done.given_up, (0..10).collect::<Vec<_>>());
+        assert!(done.unanswered.is_empty() && done.answers.is_empty());
+        assert_eq!(
+            done.warning.as_deref(),
+            Some("arXiv API: cannot connect; its links are checked page by page instead")
+        );
+        // After an answer, a failed connection is a blip: retried like any transient fault.
+        let faults = vec![
+            None,
+            Some(unreached()),
+            Some(unreached()),
+            Some(unreached()),
+        ];
+        let api = script_of(faults, 100);
+        let done = run(&api, (0..8).collect(), &pacing(Duration::from_secs(5)));
+        assert_eq!(done.answers.concat(), [0, 1, 2, 3]);
+        assert!(done.given_up.is_empty());
+        assert_eq!(
+            done.requests, 4,
+            "one answer, then a batch tried three times"
+        );
+        assert_eq!(done.unanswered.len(), 4);
+        assert!(done.unanswered[0].1.ends_with("(after 2 retries)"));
     }
 
     #[test]

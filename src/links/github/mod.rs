@@ -327,12 +327,15 @@ impl Client {
             }
             source = cause.source();
         }
-        let reason = if error.is_timeout() {
-            "GitHub API: timed out".to_string()
+        if error.is_timeout() {
+            Fault::Transient {
+                reason: "GitHub API: timed out".to_string(),
+            }
         } else {
-            format!("GitHub API: cannot connect: {error}")
-        };
-        Fault::Transient { reason }
+            Fault::Unreached {
+                reason: format!("GitHub API: cannot connect: {error}"),
+            }
+        }
     }
 }
 

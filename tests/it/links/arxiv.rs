@@ -382,3 +382,43 @@ fn check_reports_dead_withdrawn_and_malformed_papers() {
     );
     assert_eq!(api.hit_count(), 1);
 }
+
+/// With no network — the API endpoints and the pages all refuse connections — arXiv and
+/// Hugging Face links are "not checked" like every other link, and at once: an API is not
+/// retried before it has answered once in the run; its links go to the page check, which
+/// tells a network that is down from a broken link.
+#[test]
+fn with_no_network_api_links_are_not_checked_rather_than_unreachable() {
+    let closed = {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+        listener.local_addr().expect("addr")
+    };
+    let base = format!("http://{closed}");
+    let config = LinkConfig {
+        api: ApiEndpoints {
+            arxiv: ApiUrl(Url::parse(&format!("{base}/api/query")).expect("url")),
+            huggingface: ApiUrl(Url::parse(&base).expect("url")),
+            ..ApiEndpoints::default()
+        },
+        ..config(&["127.0.0.0/8"])
+    };
+    let options = CheckOptions {
+        use_cache: false,
+        resolve: vec![
+            ("arxiv.org".to_string(), closed),
+            ("huggingface.co".to_string(), closed),
+        ],
+        ..CheckOptions::default()
+    };
+    let urls = [
+        "http://arxiv.org/abs/2302.13971",
+        "http://arxiv.org/abs/2303.11366",
+        "http://huggingface.co/meta-llama/Llama-2-7b",
+        "http://huggingface.co/datasets/tatsu-lab/alpaca",
+    ];
+    let verdicts = settle(&urls, &config, &options);
+    for url in urls {
+        let settled = &verdicts[url];
+        assert!(settled.verdict.no_network(), "{url}: {settled:?}");
+    }
+}
