@@ -4,7 +4,7 @@
 use crate::exceptions::{Exception, ExceptionSpec};
 use crate::links::LinkConfig;
 use crate::rules::{RuleLevel, RuleSpec};
-use miette::{NamedSource, SourceSpan};
+use miette::{MietteError, MietteSpanContents, SourceCode, SourceSpan, SpanContents};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -57,7 +57,7 @@ pub enum ConfigError {
 pub struct InvalidFile {
     message: String,
     #[source_code]
-    source_code: NamedSource<String>,
+    source_code: FileText,
     #[label("{label}")]
     span: Option<SourceSpan>,
     label: String,
@@ -76,12 +76,73 @@ impl ConfigError {
     ) -> ConfigError {
         ConfigError::Invalid(Box::new(InvalidFile {
             message: format!("{}: {}", path.display(), message.into()),
-            source_code: NamedSource::new(path.display().to_string(), text.to_string()),
+            source_code: FileText {
+                name: path.display().to_string(),
+                text: text.to_string(),
+            },
             span: span.map(|s| SourceSpan::from(s.start..s.end.max(s.start))),
             label: label.into(),
             help,
         }))
     }
+}
+
+/// A config or rule file as an error shows it: whole, but a line longer than a terminal shows
+/// is cut to the part around the error, with its line and column as in the file. (Drawing the
+/// whole line pads to the error's column, which panics past 65,535.)
+#[derive(Debug)]
+struct FileText {
+    name: String,
+    text: String,
+}
+
+/// Bytes of a line shown on each side of an error before the line is cut.
+const SHOWN_AROUND: usize = 120;
+
+impl SourceCode for FileText {
+    fn read_span<'a>(
+        &'a self,
+        span: &SourceSpan,
+        before: usize,
+        after: usize,
+    ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
+        let whole = self.text.read_span(span, before, after)?;
+        let (line, column, lines) = (whole.line(), whole.column(), whole.line_count());
+        if whole.data().len() <= 4 * SHOWN_AROUND {
+            return Ok(Box::new(MietteSpanContents::new_named(
+                self.name.clone(),
+                whole.data(),
+                *whole.span(),
+                line,
+                column,
+                lines,
+            )));
+        }
+        // The error's own line only, from a little before the span to a little after it.
+        let text = self.text.as_str();
+        let at = span.offset().min(text.len());
+        let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+        let line_end = text[at..].find('\n').map_or(text.len(), |i| at + i);
+        let end = (at + span.len()).min(line_end);
+        let start = floor_char_boundary(text, at.saturating_sub(SHOWN_AROUND).max(line_start));
+        let stop = floor_char_boundary(text, (end + SHOWN_AROUND).min(line_end));
+        let line = text[..line_start].matches('\n').count();
+        Ok(Box::new(MietteSpanContents::new_named(
+            self.name.clone(),
+            &text.as_bytes()[start..stop],
+            (start..stop).into(),
+            line,
+            start - line_start,
+            1,
+        )))
+    }
+}
+
+fn floor_char_boundary(text: &str, mut at: usize) -> usize {
+    while !text.is_char_boundary(at) {
+        at -= 1;
+    }
+    at
 }
 
 /// A loaded config and where it came from.

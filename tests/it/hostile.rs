@@ -475,6 +475,42 @@ fn an_error_in_a_rule_file_names_its_line_and_column_without_quoting_it() {
 }
 
 #[test]
+fn a_config_error_far_into_a_long_line_is_shown_without_a_panic() {
+    // A config whose mistake stands 200,000 columns into one line (a generated `exclude` list):
+    // the error renderer padded to the column and panicked past 65,535.
+    let dir = tempfile::tempdir().expect("temp dir");
+    let long: String = (0..20_000).map(|i| format!("\"a{i:05}\", ")).collect();
+    write(
+        dir.path(),
+        "survey-lint.toml",
+        &format!("[links]\nexclude = [{long}\"\\uD800\"]\n"),
+    );
+    write(dir.path(), "a.md", "| a |\n|---|\n| x |\n");
+    let run = run_bounded(
+        dir.path(),
+        &["check", "--offline", "a.md"],
+        &[],
+        BOUNDED,
+        false,
+    );
+    assert_eq!(run.code, 2, "{}", tail(&run.stderr));
+    assert!(!run.stderr.contains("panicked"), "{}", tail(&run.stderr));
+    // `exclude = [` is 11 columns, then the list, then `"\u` before the refused hex digits.
+    let column = 11 + long.len() + 4;
+    assert!(
+        run.stderr
+            .contains(&format!("survey-lint.toml:2:{column}]")),
+        "{}",
+        tail(&run.stderr)
+    );
+    assert!(
+        run.stderr.len() < 4_000,
+        "the line is cut: {} bytes",
+        run.stderr.len()
+    );
+}
+
+#[test]
 fn the_link_cache_cannot_be_put_outside_the_repository() {
     let outer = tempfile::tempdir().expect("temp dir");
     let repo = outer.path().join("repo");
