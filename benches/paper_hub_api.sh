@@ -132,7 +132,7 @@ if [ -n "${BENCH_TITLES:-}" ]; then
     rm -rf "$work/cache"
     mkdir -p "$work/cache"
     start_mock --titles "$BENCH_TITLES"
-    exclude=$(python3 -c "import json,sys; print('exclude = ' + json.dumps(json.load(open(sys.argv[1]))['exclude']))" "$work/counts.json")
+    exclude=$(python3 -c "import json,sys; print('exclude = ' + json.dumps(json.load(open(sys.argv[1]))['exclude'], ensure_ascii=False))" "$work/counts.json")
     write_config "$work/titles.toml" "$exclude"
     run titles "$work/titles.toml" "${surveys[@]}"
     stop_mock
