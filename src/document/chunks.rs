@@ -131,17 +131,25 @@ fn html_block_end(body: &str) -> Option<&'static str> {
     if !body.starts_with('<') {
         return None;
     }
-    let lower = body.get(..10.min(body.len()))?.to_ascii_lowercase();
-    let (end, opener) = if lower.starts_with("<!--") {
+    // Bytes, not a `str` slice: the tenth byte may fall inside a character.
+    let lower = body.as_bytes()[..10.min(body.len())].to_ascii_lowercase();
+    let (end, opener) = if lower.starts_with(b"<!--") {
         ("-->", "<!--")
-    } else if lower.starts_with("<![cdata[") {
+    } else if lower.starts_with(b"<![cdata[") {
         ("]]>", "<![CDATA[")
-    } else if lower.starts_with("<?") {
+    } else if lower.starts_with(b"<?") {
         ("?>", "<?")
+    } else if lower.starts_with(b"<!") && lower.get(2).is_some_and(u8::is_ascii_alphabetic) {
+        // A declaration (`<!DOCTYPE …`), ended by the first `>`.
+        (">", "<!")
     } else {
         let tag = ["pre", "script", "style", "textarea"]
             .into_iter()
-            .find(|t| lower.strip_prefix('<').is_some_and(|r| r.starts_with(t)))?;
+            .find(|t| {
+                lower
+                    .strip_prefix(b"<")
+                    .is_some_and(|r| r.starts_with(t.as_bytes()))
+            })?;
         let end = match tag {
             "pre" => "</pre>",
             "script" => "</script>",

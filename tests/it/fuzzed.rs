@@ -78,3 +78,21 @@ fn a_fence_followed_by_a_vertical_tab_does_not_close() {
     let doc = parses_the_same_in_pieces("```\ncode\n\u{3000}\n| t |\n|---|\n```\n| u |\n|---|\n");
     assert_eq!(doc.tables.len(), 1);
 }
+
+#[test]
+fn a_declaration_runs_to_its_closing_bracket_across_blank_lines() {
+    // parse: `<!s--"` opens an HTML block (a declaration: `<!` and a letter) that only a `>`
+    // ends, blank lines or not, so the `<table>` below is inside it; the piece splitter did not
+    // know this kind of block and read a table.
+    let doc = parses_the_same_in_pieces("- x\n[\n\n<!s--\"\n\n<table><td >a");
+    assert!(doc.tables.is_empty());
+    let doc = parses_the_same_in_pieces("<!DOCTYPE html>\n\n<table><tr><td>a</td></tr></table>\n");
+    assert_eq!(
+        doc.tables.len(),
+        1,
+        "a declaration closed on its line ends there"
+    );
+    // A raw block whose tenth byte falls inside a character is still known as one.
+    let doc = parses_the_same_in_pieces("<pre>中文\n\n| t |\n|---|\n</pre>\n\n| u |\n|---|\n");
+    assert_eq!(doc.tables.len(), 1);
+}
