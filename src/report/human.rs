@@ -34,8 +34,12 @@ const TAIL_CHARS: usize = 24;
 const LEAD_CHARS: usize = 24;
 /// Lines are never cut shorter than this.
 const MIN_LINE_CHARS: usize = 60;
-/// A related span within this many lines shares the primary snippet.
+/// A related span within this many lines shares the primary snippet…
 const NEARBY_LINES: usize = 3;
+/// … and within this many columns of it: one farther along a line (a duplicate in a one-line
+/// HTML table, a heading 16 KB of tabs away) gets a snippet of its own, so that no snippet
+/// holds the line between them.
+const NEARBY_COLUMNS: usize = 120;
 
 /// The human report as one string (see [`write_human`]).
 pub fn render_human(outcome: &Outcome, options: HumanOptions) -> String {
@@ -103,7 +107,9 @@ fn to_human(file: &FileReport, lines: &LineIndex, d: &Diagnostic) -> HumanDiagno
     let mut labels = vec![(f.span.clone(), f.label.clone(), true, d.start)];
     let mut related = Vec::new();
     for (r, &at) in f.related.iter().zip(&d.related) {
-        if at.line.abs_diff(primary_line) <= NEARBY_LINES {
+        if at.line.abs_diff(primary_line) <= NEARBY_LINES
+            && at.column.abs_diff(d.start.column) <= NEARBY_COLUMNS
+        {
             labels.push((r.span.clone(), Some(r.message.clone()), false, at));
         } else {
             related.push(HumanDiagnostic {

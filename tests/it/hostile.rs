@@ -226,6 +226,58 @@ fn a_glued_run_costs_memory_and_output_in_proportion_to_its_findings() {
 }
 
 #[test]
+fn related_spans_far_along_a_line_are_drawn_apart_in_the_human_report() {
+    // A finding whose related span stands far along the same line: the snippet held the line
+    // between them, so output grew with the square of a one-line table, and past 65,535
+    // columns (a tab counts up to 4) the renderer panicked.
+    let dir = tempfile::tempdir().expect("temp dir");
+    let tabs = "\t".repeat(16_400);
+    let cases = [
+        (
+            "fragment.md",
+            format!("<a id=\"section-one\"></a>{tabs}[s](#section-onf)\n"),
+        ),
+        (
+            "row.md",
+            format!(
+                "<table><tr><th>name</th></tr><tr><td>a</td></tr>{tabs}<tr><td>a</td></tr></table>\n"
+            ),
+        ),
+        (
+            "runs-on.md",
+            format!(
+                "| name | link |\n|---|---|\n| x | https://example.com/{}开源完整的 |\n",
+                "a".repeat(70_000)
+            ),
+        ),
+        (
+            "rows.md",
+            format!(
+                "<table><tr><th>n</th></tr>{}</table>\n",
+                "<tr><td>a</td></tr>".repeat(3_200)
+            ),
+        ),
+    ];
+    for (name, text) in &cases {
+        write(dir.path(), name, text);
+        let run = run_bounded(
+            dir.path(),
+            &["check", "--offline", "--format", "human", name],
+            &[],
+            BOUNDED,
+            false,
+        );
+        assert!(run.code <= 1, "{name}: {}", tail(&run.stderr));
+        assert!(!run.stdout.is_empty(), "{name}: a finding is drawn");
+        assert!(
+            run.stdout.len() < 4_000 * 3_200,
+            "{name}: {} bytes of report",
+            run.stdout.len()
+        );
+    }
+}
+
+#[test]
 fn a_million_findings_style_input_in_sarif_costs_memory_in_proportion() {
     // 50,000 empty rows (300 KB): SARIF used to build a tree of every result (200,000 rows took
     // 1.57 GB); each finding now costs a few hundred bytes and the report is streamed.
