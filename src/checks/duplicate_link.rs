@@ -48,7 +48,7 @@ pub struct DuplicateLinkSettings {
 
 fn regex_set<'de, D: Deserializer<'de>>(d: D) -> Result<RegexSet, D::Error> {
     let patterns = Vec::<String>::deserialize(d)?;
-    RegexSet::new(&patterns)
+    crate::fields::pattern::regex_set(&patterns)
         .map_err(|e| serde::de::Error::custom(format!("invalid regular expression: {e}")))
 }
 

@@ -39,8 +39,8 @@ impl<'de> Deserialize<'de> for WholeMatch {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let written = String::deserialize(d)?;
         // Checked alone first, so that the error names the pattern as written.
-        Regex::new(&written)
-            .and_then(|_| Regex::new(&format!("^(?:{written})$")))
+        crate::fields::pattern::regex(&written)
+            .and_then(|_| crate::fields::pattern::regex(&format!("^(?:{written})$")))
             .map(|regex| WholeMatch { written, regex })
             .map_err(|e| serde::de::Error::custom(format!("invalid regular expression: {e}")))
     }

@@ -10,12 +10,14 @@
 //! - [`text`]: cell text as a reader sees it, normalized for comparison.
 //! - [`titles`]: a row's name or title against a paper's title.
 //! - [`defaults`]: settings that rules share, from `rules/_defaults.toml`.
+//! - [`pattern`]: regular expressions a user writes, compiled within small limits.
 
 pub mod cells;
 pub mod columns;
 pub mod compute;
 pub mod defaults;
 pub mod lexicon;
+pub mod pattern;
 pub mod quantity;
 pub mod text;
 pub mod titles;

@@ -35,7 +35,9 @@ pub struct LinkConfig {
     pub max_redirects: usize,
     /// Status codes that mean alive: numbers or `"200-299"` ranges. Default `["200-299"]`.
     pub accept: Vec<StatusRange>,
-    /// Regular expressions; a URL matching any of them is not checked. Default none.
+    /// Regular expressions; a URL matching any of them is not checked. Default none; at most
+    /// [`crate::fields::pattern::MAX_PATTERNS`].
+    #[serde(deserialize_with = "patterns")]
     pub exclude: Vec<Pattern>,
     /// How long a cached alive, dead or redirected verdict is trusted. Default `"1d"`.
     pub cache_max_age: ConfigDuration,
@@ -311,6 +313,13 @@ impl<'de> Deserialize<'de> for StatusRange {
     }
 }
 
+fn patterns<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<Pattern>, D::Error> {
+    let patterns = Vec::<Pattern>::deserialize(d)?;
+    crate::fields::pattern::within_count(patterns.len())
+        .map_err(|e| de::Error::custom(format!("too many exclude patterns: {e}")))?;
+    Ok(patterns)
+}
+
 /// An `exclude` pattern: a regular expression matched anywhere in the URL as written.
 #[derive(Debug, Clone)]
 pub struct Pattern(pub Regex);
@@ -318,7 +327,7 @@ pub struct Pattern(pub Regex);
 impl<'de> Deserialize<'de> for Pattern {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let text = String::deserialize(d)?;
-        Regex::new(&text)
+        crate::fields::pattern::regex(&text)
             .map(Pattern)
             .map_err(|e| de::Error::custom(format!("invalid exclude pattern: {e}")))
     }

@@ -563,6 +563,60 @@ fn a_config_error_far_into_a_long_line_is_shown_without_a_panic() {
 }
 
 #[test]
+fn patterns_in_a_config_are_compiled_within_small_limits() {
+    // 300 patterns of `\w{150}` (4 KB of config) compiled to 2 GB under the regex crate's
+    // default limit of 10 MiB a pattern, and the run was killed.
+    let dir = tempfile::tempdir().expect("temp dir");
+    write(dir.path(), "a.md", "| a |\n|---|\n| x |\n");
+    let heavy: Vec<String> = (0..300).map(|i| format!("\"\\\\w{{150}}{i}\"")).collect();
+    let cases = [
+        (
+            format!("[links]\nexclude = [{}]\n", heavy.join(",")),
+            "exceeds size limit",
+        ),
+        (
+            format!(
+                "[links]\nexclude = [{}]\n",
+                (0..300)
+                    .map(|i| format!("\"a{i}\""))
+                    .collect::<Vec<_>>()
+                    .join(",")
+            ),
+            "at most 256",
+        ),
+    ];
+    for (config, says) in &cases {
+        write(dir.path(), "survey-lint.toml", config);
+        let run = run_bounded(
+            dir.path(),
+            &["check", "--offline", "a.md"],
+            &[],
+            Limits {
+                memory_mib: 256,
+                ..BOUNDED
+            },
+            false,
+        );
+        assert_eq!(run.code, 2, "{}", tail(&run.stderr));
+        assert!(run.stderr.contains(says), "{}", tail(&run.stderr));
+    }
+    // What users write still loads.
+    write(
+        dir.path(),
+        "survey-lint.toml",
+        "[links]\nexclude = ['^https://www\\.linkedin\\.com/', 'example\\.(com|org)']\n",
+    );
+    let run = run_bounded(
+        dir.path(),
+        &["check", "--offline", "a.md"],
+        &[],
+        BOUNDED,
+        false,
+    );
+    assert_eq!(run.code, 0, "{}", tail(&run.stderr));
+}
+
+#[test]
 fn the_link_cache_cannot_be_put_outside_the_repository() {
     let outer = tempfile::tempdir().expect("temp dir");
     let repo = outer.path().join("repo");

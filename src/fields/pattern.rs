@@ -1,0 +1,61 @@
+//! Regular expressions a user writes — `[links] exclude`, a rule file's `pattern`, a
+//! `duplicate-link` rule's URL lists — compiled within small limits: a config can come from a
+//! stranger's pull request, and the regex crate's default allows 10 MiB of program per
+//! pattern (300 patterns of `\w{150}`, 4 KB of config, took 2 GB). A pattern past the limit
+//! is a config error that says so.
+
+use regex::{Regex, RegexBuilder, RegexSet, RegexSetBuilder};
+
+/// The compiled program of one pattern, and the lazy DFA's cache for it, at most.
+pub const SIZE_LIMIT: usize = 256 * 1024;
+/// Patterns in one list (a list compiles to one program each, so the memory they take is at
+/// most this many times [`SIZE_LIMIT`], twice).
+pub const MAX_PATTERNS: usize = 256;
+
+/// One pattern.
+pub fn regex(pattern: &str) -> Result<Regex, String> {
+    RegexBuilder::new(pattern)
+        .size_limit(SIZE_LIMIT)
+        .dfa_size_limit(SIZE_LIMIT)
+        .build()
+        .map_err(|e| e.to_string())
+}
+
+/// A list of patterns matched at once.
+pub fn regex_set(patterns: &[String]) -> Result<RegexSet, String> {
+    within_count(patterns.len())?;
+    RegexSetBuilder::new(patterns)
+        .size_limit(SIZE_LIMIT * 4)
+        .dfa_size_limit(SIZE_LIMIT * 4)
+        .build()
+        .map_err(|e| e.to_string())
+}
+
+/// An error for a list longer than [`MAX_PATTERNS`].
+pub fn within_count(count: usize) -> Result<(), String> {
+    if count > MAX_PATTERNS {
+        return Err(format!(
+            "{count} patterns; at most {MAX_PATTERNS} are read (join them with `|`)"
+        ));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn patterns_past_the_limits_are_refused() {
+        assert!(regex(r"^https://www\.linkedin\.com/").is_ok());
+        let err = regex(r"\w{150}").expect_err("too large");
+        assert!(err.contains("exceeds size limit"), "{err}");
+        let many: Vec<String> = (0..=MAX_PATTERNS).map(|i| format!("a{i}")).collect();
+        assert!(
+            regex_set(&many)
+                .expect_err("too many")
+                .contains("at most 256")
+        );
+        assert!(regex_set(&many[..MAX_PATTERNS]).is_ok());
+    }
+}
