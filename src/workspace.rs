@@ -401,12 +401,18 @@ fn find_name(listing: &Listing, name: &OsStr) -> Option<(OsString, bool)> {
 /// A name of `listing` like `name` (a likely typo or rename), if one is close enough.
 fn similar_name(listing: &Listing, name: &OsStr) -> Option<OsString> {
     let name = name.to_string_lossy().to_lowercase();
+    // Per lookup: a folder of thousands of long names is not compared in full.
+    let mut budget = crate::fields::text::Budget::new();
     listing
         .keys()
-        .map(|candidate| {
+        .map_while(|candidate| {
+            if budget.spent() {
+                return None;
+            }
             let lower = candidate.to_string_lossy().to_lowercase();
-            (strsim::normalized_levenshtein(&name, &lower), candidate)
+            Some(budget.likeness(&name, &lower, 0.7).map(|s| (s, candidate)))
         })
+        .flatten()
         .filter(|(score, _)| *score >= 0.7)
         .max_by(|a, b| a.0.total_cmp(&b.0).then_with(|| b.1.cmp(a.1)))
         .map(|(_, candidate)| candidate.clone())

@@ -6,6 +6,8 @@ use super::targets::{LinkTarget, Pointee};
 use super::{Check, CheckContext, Kind, NoSettings};
 use crate::diagnostic::{Edit, Finding, Fix};
 use crate::document::{Anchor, AnchorKind, Anchors, github_slug};
+use crate::fields::text::Budget;
+use std::collections::HashSet;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -26,8 +28,9 @@ const CLOSE: f64 = 0.8;
 
 impl Check for BrokenFragment {
     fn check(&self, cx: &CheckContext<'_>, out: &mut Vec<Finding>) {
+        let mut budget = Budget::new();
         for target in cx.link_targets() {
-            if let Some(finding) = check_target(cx, target) {
+            if let Some(finding) = check_target(cx, target, &mut budget) {
                 out.push(finding);
             }
         }
@@ -40,7 +43,11 @@ enum In<'a> {
     Other(Arc<Anchors>, &'a Path),
 }
 
-fn check_target(cx: &CheckContext<'_>, target: &LinkTarget) -> Option<Finding> {
+fn check_target(
+    cx: &CheckContext<'_>,
+    target: &LinkTarget,
+    budget: &mut Budget,
+) -> Option<Finding> {
     let (fragment, range, anchors) = match &target.to {
         Pointee::Fragment(fragment, range) => (fragment, range.clone(), In::This(cx.anchors())),
         Pointee::File(file) => {
@@ -80,7 +87,7 @@ fn check_target(cx: &CheckContext<'_>, target: &LinkTarget) -> Option<Finding> {
     let caused = workspace
         .zip(path)
         .is_some_and(|(w, path)| w.had_anchor_at_base(path, id));
-    let (best, unique_close) = closest(id, list);
+    let (best, unique_close) = closest(id, list, budget);
     let mut message = format!("`#{fragment}` names no heading or anchor of {place}");
     if caused {
         message.push_str(", though it did before the change");
@@ -159,19 +166,34 @@ fn strip_prefix_ignore_case<'a>(text: &'a str, prefix: &str) -> &'a str {
 /// The anchor most like `id`, if any is like it at all, and the one anchor close to it, if
 /// exactly one is. An anchor whose id is the fragment read as heading text (`#1.1 Models` for
 /// `#11-models`) is as close as can be.
-fn closest<'a>(id: &str, anchors: &'a Anchors) -> (Option<&'a Anchor>, Option<&'a Anchor>) {
+fn closest<'a>(
+    id: &str,
+    anchors: &'a Anchors,
+    budget: &mut Budget,
+) -> (Option<&'a Anchor>, Option<&'a Anchor>) {
     let wanted = id.to_lowercase();
     let as_heading = github_slug(id);
     let mut best: Option<(f64, &Anchor)> = None;
     let mut close: Vec<&Anchor> = Vec::new();
+    let mut close_ids: HashSet<String> = HashSet::new();
     for anchor in &anchors.list {
+        if budget.spent() {
+            // Only the fragment written as a heading's text is still looked for.
+            return match anchors.get(&as_heading) {
+                Some(anchor) => (Some(anchor), Some(anchor)),
+                None => (best.filter(|(s, _)| *s >= SUGGEST).map(|(_, a)| a), None),
+            };
+        }
         let candidate = anchor.id.to_lowercase();
         let score = if candidate == as_heading {
             1.0
         } else {
-            strsim::normalized_levenshtein(&wanted, &candidate)
+            match budget.likeness(&wanted, &candidate, SUGGEST) {
+                Some(score) => score,
+                None => continue,
+            }
         };
-        if score >= CLOSE && !close.iter().any(|c| c.id.eq_ignore_ascii_case(&anchor.id)) {
+        if score >= CLOSE && close_ids.insert(anchor.id.to_ascii_lowercase()) {
             close.push(anchor);
         }
         if best.is_none_or(|(s, _)| score > s) {

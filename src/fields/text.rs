@@ -180,6 +180,51 @@ pub fn is_label_only(key: &str, labels: &foldhash::HashSet<String>) -> bool {
     words.peek().is_none() || words.all(|w| labels.contains(w))
 }
 
+/// Work a "did you mean" search may do: character pairs compared by edit distance. A search
+/// takes one and spends from it; when it runs out, the rest of the search suggests nothing.
+pub struct Budget(usize);
+
+impl Budget {
+    /// About a tenth of a second of comparisons.
+    pub fn new() -> Budget {
+        Budget(20_000_000)
+    }
+
+    /// Whether nothing is left: a search may stop at once.
+    pub fn spent(&self) -> bool {
+        self.0 == 0
+    }
+
+    /// How alike `a` and `b` are (1 the same, 0 nothing in common: normalized Levenshtein), if
+    /// they can be at least `at_least` alike and the budget pays for the comparison. Lengths
+    /// alone rule most pairs out; text of more than 256 characters is never compared.
+    pub fn likeness(&mut self, a: &str, b: &str, at_least: f64) -> Option<f64> {
+        const LONGEST: usize = 256;
+        let (la, lb) = (a.chars().count(), b.chars().count());
+        let longer = la.max(lb);
+        if longer > LONGEST {
+            return None;
+        }
+        // Levenshtein distance is at least the difference of the lengths.
+        if longer > 0 && 1.0 - (la.abs_diff(lb) as f64 / longer as f64) < at_least {
+            return None;
+        }
+        match self.0.checked_sub((la * lb).max(1)) {
+            Some(left) => self.0 = left,
+            None => {
+                self.0 = 0;
+                return None;
+            }
+        }
+        Some(strsim::normalized_levenshtein(a, b))
+    }
+}
+
+impl Default for Budget {
+    fn default() -> Budget {
+        Budget::new()
+    }
+}
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -8,12 +8,12 @@ use std::path::Path;
 /// The rooms of `src/`, lowest first: a room may use only the rooms before it.
 const LAYERS: &[&str] = &[
     "document",
+    "fields",
     "files",
     "changes",
     "workspace",
     "cli",
     "diagnostic",
-    "fields",
     "links",
     "checks",
     "rules",

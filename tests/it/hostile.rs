@@ -563,6 +563,55 @@ fn a_config_error_far_into_a_long_line_is_shown_without_a_panic() {
 }
 
 #[test]
+fn did_you_mean_searches_are_bounded() {
+    // broken-fragment compared every broken fragment with every anchor in full (200 KB of one
+    // id and one link: 15.5 s; 40,000 anchors and 4,000 broken links: 15.5 s), and missing-file
+    // every missing name with every name of its folder (2,000 names of 200 characters and 40
+    // links: 31 s).
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::create_dir(dir.path().join(".git")).expect("git dir");
+    let long = format!("# {}\n[a](#{})\n", "x".repeat(100_000), "y".repeat(100_000));
+    let anchors: String = (0..40_000)
+        .map(|i| format!("<a id=\"{}{i:05}\"></a>\n", "x".repeat(40)))
+        .collect();
+    let links: String = (0..4_000)
+        .map(|i| format!("[x](#{}zzzz{i})\n", "x".repeat(40)))
+        .collect();
+    write(dir.path(), "long.md", &long);
+    write(dir.path(), "many.md", &format!("{anchors}{links}"));
+    std::fs::create_dir(dir.path().join("d")).expect("folder");
+    for i in 0..2_000 {
+        let name = format!("{}{i:04}", "n".repeat(196));
+        std::fs::write(dir.path().join("d").join(name), "").expect("file");
+    }
+    let missing: String = (0..40)
+        .map(|i| format!("[a](d/{}{i})\n", "q".repeat(1_000)))
+        .collect();
+    write(dir.path(), "files.md", &missing);
+    let limits = Limits {
+        cpu_secs: 20,
+        ..BOUNDED
+    };
+    for (name, rule, count) in [
+        ("long.md", "broken-fragment", 1),
+        ("many.md", "broken-fragment", 4_000),
+        ("files.md", "missing-file", 40),
+    ] {
+        let run = run_bounded(
+            dir.path(),
+            &["check", "--offline", "--format", "json", name],
+            &[],
+            limits,
+            false,
+        );
+        assert_eq!(run.code, 1, "{name}: {}", tail(&run.stderr));
+        let found = diagnostics(&run);
+        let of_rule = found.iter().filter(|d| d["rule"] == rule).count();
+        assert_eq!(of_rule, count, "{name}");
+    }
+}
+
+#[test]
 fn patterns_in_a_config_are_compiled_within_small_limits() {
     // 300 patterns of `\w{150}` (4 KB of config) compiled to 2 GB under the regex crate's
     // default limit of 10 MiB a pattern, and the run was killed.
