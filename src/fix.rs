@@ -204,7 +204,7 @@ fn changed_after_fix(before: &str, after: &str, changed: &[bool]) -> Vec<bool> {
     use similar::DiffOp;
     let lines = after.split_inclusive('\n').count() + 1;
     let mut marks = vec![false; lines + 1];
-    for op in similar::TextDiff::from_lines(before, after).ops() {
+    for op in line_diff(before, after).ops() {
         match *op {
             DiffOp::Equal {
                 old_index,
@@ -227,9 +227,21 @@ fn changed_after_fix(before: &str, after: &str, changed: &[bool]) -> Vec<bool> {
     marks
 }
 
+/// How long a line diff may search for the smallest diff before it settles for a larger one:
+/// a fix that deletes 100,000 rows spread over a file took the full search 32 s.
+const DIFF_TIMEOUT: std::time::Duration = std::time::Duration::from_millis(500);
+
+/// The lines of `before` and `after` compared, within [`DIFF_TIMEOUT`]: past it the diff is
+/// still right, only not the smallest (a kept line may show as deleted and added).
+fn line_diff<'a>(before: &'a str, after: &'a str) -> similar::TextDiff<'a, 'a, 'a, str> {
+    similar::TextDiff::configure()
+        .timeout(DIFF_TIMEOUT)
+        .diff_lines(before, after)
+}
+
 /// A unified diff of a fix, for `--fix --diff`.
 pub fn unified_diff(path: &str, before: &str, after: &str) -> String {
-    similar::TextDiff::from_lines(before, after)
+    line_diff(before, after)
         .unified_diff()
         .context_radius(1)
         .header(&format!("a/{path}"), &format!("b/{path}"))

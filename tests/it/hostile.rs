@@ -345,6 +345,33 @@ fn fix_applies_a_hundred_thousand_fixes_in_bounded_cpu_time() {
 }
 
 #[test]
+fn fix_diff_of_scattered_fixes_is_bounded() {
+    // 50,000 empty rows, each after a kept row: the line diff of `--fix --diff` (and of
+    // `--fix --changed-since`) searched for the smallest diff for 8 s in a release build.
+    let dir = tempfile::tempdir().expect("temp dir");
+    let n = 50_000;
+    let rows: String = (0..n).map(|i| format!("| r{i} | y |\n| |  |\n")).collect();
+    let text = format!("| name | b |\n|---|---|\n{rows}");
+    write(dir.path(), "scattered.md", &text);
+    let limits = Limits {
+        cpu_secs: 30,
+        ..BOUNDED
+    };
+    let run = run_bounded(
+        dir.path(),
+        &["check", "--offline", "--fix", "--diff", "scattered.md"],
+        &[],
+        limits,
+        false,
+    );
+    assert!(run.code <= 1, "{}", tail(&run.stderr));
+    let removed = run.stdout.lines().filter(|l| *l == "-| |  |").count();
+    assert_eq!(removed, n, "every empty row is shown removed");
+    let kept = std::fs::read_to_string(dir.path().join("scattered.md")).expect("file");
+    assert_eq!(kept, text, "--diff writes nothing");
+}
+
+#[test]
 fn wide_deep_and_long_inputs_stay_bounded() {
     let dir = tempfile::tempdir().expect("temp dir");
     let columns = 10_000;
