@@ -97,8 +97,8 @@ pub struct Matched {
 
 impl std::ops::AddAssign for Matched {
     fn add_assign(&mut self, other: Matched) {
-        self.known += other.known;
-        self.gone += other.gone;
+        self.known = self.known.saturating_add(other.known);
+        self.gone = self.gone.saturating_add(other.gone);
     }
 }
 
@@ -126,7 +126,9 @@ impl Baseline {
         }
         let mut baseline = Baseline::empty(path, cwd);
         for entry in file.findings {
-            *baseline.counts.entry(entry.identity).or_default() += entry.count;
+            // Counts come from a file anyone can edit: added without wrapping around.
+            let count = baseline.counts.entry(entry.identity).or_default();
+            *count = count.saturating_add(entry.count);
         }
         Ok(baseline)
     }
@@ -157,7 +159,7 @@ impl Baseline {
 
     /// The number of findings recorded.
     pub fn len(&self) -> usize {
-        self.counts.values().sum()
+        self.counts.values().fold(0, |a, &b| a.saturating_add(b))
     }
 
     pub fn is_empty(&self) -> bool {
@@ -210,7 +212,7 @@ impl Baseline {
         });
         Matched {
             known,
-            gone: left.values().sum(),
+            gone: left.values().fold(0, |a, &b| a.saturating_add(b)),
         }
     }
 

@@ -244,3 +244,34 @@ fn a_baseline_that_cannot_be_read_stops_the_run() {
     assert_eq!(status, 2);
     assert!(stderr.contains("cannot be used with"), "{stderr}");
 }
+
+#[test]
+fn counts_in_a_baseline_add_up_without_wrapping_around() {
+    // A baseline is a file anyone can edit: the same entry twice with the largest count
+    // overflowed (a panic in a debug build, "18446744073709551613 findings … no longer found"
+    // in a release one).
+    let dir = folder();
+    let d = dir.path();
+    let (_, _, status) = check(d, &["--write-baseline", BASELINE, "survey.md"]);
+    assert_eq!(status, 0);
+    let mut baseline: serde_json::Value =
+        serde_json::from_str(&read(&d.join(BASELINE))).expect("baseline JSON");
+    let findings = baseline["findings"].as_array_mut().expect("findings");
+    let mut first = findings[0].clone();
+    first["count"] = serde_json::json!(u64::MAX);
+    findings.push(first.clone());
+    findings.push(first);
+    std::fs::write(d.join(BASELINE), baseline.to_string()).unwrap();
+    let (json, stderr, status) = check(d, &["--baseline", BASELINE, "survey.md"]);
+    assert_eq!(status, 0, "{stderr}");
+    assert_eq!(json["diagnostics"].as_array().map(Vec::len), Some(0));
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    // The entry's count stops at the largest number; those found are taken from it.
+    let gone: u64 = stderr
+        .split(" findings of the baseline were no longer found")
+        .next()
+        .and_then(|n| n.trim().rsplit('\n').next())
+        .and_then(|n| n.trim().parse().ok())
+        .unwrap_or_else(|| panic!("{stderr}"));
+    assert!(gone > u64::MAX - 100, "{gone}");
+}
