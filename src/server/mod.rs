@@ -8,15 +8,18 @@
 //! already waiting are handled first, so that a burst of edits is linted once.
 //!
 //! Modules: `position` offsets ↔ LSP positions, `diagnostics` findings → LSP diagnostics,
-//! `actions` code actions, `setup` the config and its reloading, `links` link checks on save.
+//! `actions` code actions, `setup` the config and its reloading, `links` link checks on save,
+//! `transport` the messages on stdin and stdout, within limits.
 
 mod actions;
 mod diagnostics;
 mod links;
 mod position;
 mod setup;
+mod transport;
 
 pub use setup::{Load, Setup};
+pub use transport::{IoThreads, stdio};
 
 use crate::engine::FileReport;
 use crate::links::{CheckOptions, Verdicts};
@@ -283,9 +286,26 @@ impl Server {
                 }
             }
             note::DidChangeWatchedFiles::METHOD => self.refresh_config(),
+            transport::REFUSED => self.refused(&n.params),
             _ => {}
         }
         false
+    }
+
+    /// A message too large was skipped. It may have been a change to any open document, whose
+    /// text would then no longer be the client's: they are all forgotten (and their diagnostics
+    /// cleared) rather than linted as they are not.
+    fn refused(&mut self, params: &Value) {
+        let open: Vec<Uri> = self.documents.drain().map(|(_, d)| d.uri).collect();
+        for uri in open {
+            self.publish(uri, Vec::new(), None);
+        }
+        self.show(format!(
+            "survey-lint: a message of {} bytes from the editor was skipped (the limit is {} MiB); \
+             documents are linted again once opened again",
+            params["length"],
+            transport::MAX_MESSAGE >> 20
+        ));
     }
 
     fn open(&mut self, uri: Uri, text: String, version: i32) {
