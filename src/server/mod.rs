@@ -328,17 +328,22 @@ impl Server {
         let Some(doc) = self.documents.get_mut(params.text_document.uri.as_str()) else {
             return;
         };
+        // Each edit applies to the text the previous one left; the index follows them.
+        let mut lines = std::mem::take(&mut doc.lines).edit();
         for change in params.content_changes {
             match change.range {
                 Some(range) => {
-                    let start = doc.lines.offset(&doc.text, range.start, encoding);
-                    let end = doc.lines.offset(&doc.text, range.end, encoding).max(start);
-                    doc.text.replace_range(start..end, &change.text);
+                    let start = lines.offset(&doc.text, range.start, encoding);
+                    let end = lines.offset(&doc.text, range.end, encoding).max(start);
+                    lines.replace(&mut doc.text, start..end, &change.text);
                 }
-                None => doc.text = change.text,
+                None => {
+                    doc.text = change.text;
+                    lines = Lines::new(&doc.text).edit();
+                }
             }
-            doc.lines = Lines::new(&doc.text);
         }
+        doc.lines = lines.finish(&doc.text);
         doc.version = params.text_document.version;
         doc.dirty = true;
     }

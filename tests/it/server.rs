@@ -748,3 +748,55 @@ fn a_lone_surrogate_is_read_as_a_replacement_character() {
     );
     assert_eq!(client.shut_down(), Some(0));
 }
+
+#[test]
+fn a_change_of_many_edits_sweeps_the_document_once() {
+    // 20,000 one-character edits to a megabyte: the line index was built again after each
+    // one (20,000 sweeps of 60,000 lines). The CPU limit stops a server that still does.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("survey.md");
+    let rows = 60_000;
+    let mut text = String::from("| Model | Size |\n|---|---|\n");
+    for i in 0..rows {
+        text.push_str(&format!("| m{i:06} | 7B |\n"));
+    }
+    assert!(text.len() > 1_000_000);
+    std::fs::write(&path, &text).unwrap();
+    let uri = url(&path);
+    // It takes a few CPU seconds (debug build); each sweep took a millisecond or more.
+    let limits = Limits {
+        cpu_secs: 15,
+        ..BOUNDED
+    };
+    let mut client = Client::launch(dir.path(), Some(limits));
+    client.initialize(dir.path(), json!({}), Value::Null);
+    client.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": uri, "languageId": "markdown", "version": 1, "text": text}}),
+    );
+    assert_eq!(client.diagnostics(&uri, Some(1)), Vec::<Value>::new());
+    // Row 2k + 1 gets the last digit of row 2k, in document order: 20,000 duplicates.
+    let edits: Vec<Value> = (0..20_000)
+        .map(|k| {
+            let line = 2 + 2 * k + 1;
+            let digit = ((2 * k) % 10).to_string();
+            json!({
+                "range": {"start": {"line": line, "character": 8}, "end": {"line": line, "character": 9}},
+                "text": digit,
+            })
+        })
+        .collect();
+    client.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": uri, "version": 2}, "contentChanges": edits}),
+    );
+    let diagnostics = client.diagnostics(&uri, Some(2));
+    let duplicates: Vec<u64> = (lines_and_codes(&diagnostics).into_iter())
+        .filter(|(_, code)| code == "SL101")
+        .map(|(line, _)| line)
+        .collect();
+    assert_eq!(duplicates.len(), 20_000);
+    assert_eq!(duplicates[..2], [3, 5]);
+    assert_eq!(duplicates[19_999], 2 + 2 * 19_999 + 1);
+    assert_eq!(client.shut_down(), Some(0));
+}
