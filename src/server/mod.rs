@@ -435,28 +435,24 @@ impl Server {
             .map(|(uri, _)| uri.clone())
             .collect();
         for uri in uris {
-            let published = self.lint(&uri);
-            if let Some((uri, diagnostics, version)) = published {
-                self.publish(uri, diagnostics, Some(version));
+            if let Some(published) = self.lint(&uri) {
+                self.send(published);
             }
         }
     }
 
-    /// Lints one document: its diagnostics to publish.
-    fn lint(&mut self, uri: &str) -> Option<(Uri, Vec<lsp_types::Diagnostic>, i32)> {
+    /// Lints one document: the publication of its diagnostics.
+    fn lint(&mut self, uri: &str) -> Option<Message> {
         let verdicts = self.link_checks.is_some().then_some(&self.verdicts);
         let linter = &self.setup.setup().linter;
         let doc = self.documents.get_mut(uri)?;
+        doc.report = None;
         let report = linter.lint(doc.path.clone(), Arc::new(doc.text.clone()), verdicts);
-        let view = doc.view(self.encoding);
-        let diagnostics = report
-            .diagnostics
-            .iter()
-            .map(|d| view.diagnostic(d))
-            .collect();
+        let published =
+            diagnostics::publish(&doc.view(self.encoding), &report.diagnostics, doc.version);
         doc.report = Some(report);
         doc.dirty = false;
-        Some((doc.uri.clone(), diagnostics, doc.version))
+        Some(published)
     }
 
     fn code_action(&mut self, id: RequestId, params: Value) -> Response {
@@ -468,9 +464,9 @@ impl Server {
         };
         let uri = params.text_document.uri.as_str();
         if self.documents.get(uri).is_some_and(|d| d.dirty)
-            && let Some((uri, diagnostics, version)) = self.lint(uri)
+            && let Some(published) = self.lint(uri)
         {
-            self.publish(uri, diagnostics, Some(version));
+            self.send(published);
         }
         let wanted_kind = params.context.only.as_ref().is_none_or(|only| {
             only.iter()

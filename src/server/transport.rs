@@ -19,6 +19,30 @@ const MAX_HEADER_LINE: u64 = 8 << 10;
 /// What the reader passes on in place of a message over `MAX_MESSAGE`, in its order among the
 /// others, with `{"length": BYTES}`.
 pub const REFUSED: &str = "$/survey-lint/refused";
+/// A message the server wrote itself (`params` is its JSON text), which the writer sends as it
+/// is: a publication of 100,000 diagnostics as a `serde_json::Value` took hundreds of megabytes.
+const WRITTEN: &str = "$/survey-lint/written";
+
+/// A message already written as JSON, for the writer to send as it is.
+pub fn written(json: String) -> Message {
+    Notification {
+        method: WRITTEN.into(),
+        params: serde_json::Value::String(json),
+    }
+    .into()
+}
+
+/// Writes one message to the client, framed.
+fn write(message: &Message, out: &mut impl Write) -> io::Result<()> {
+    match message {
+        Message::Notification(Notification { method, params }) if method == WRITTEN => {
+            let json = params.as_str().unwrap_or_default();
+            write!(out, "Content-Length: {}\r\n\r\n{json}", json.len())?;
+            out.flush()
+        }
+        message => message.write(out),
+    }
+}
 
 /// The threads that read stdin and write stdout.
 pub struct IoThreads {
@@ -46,7 +70,9 @@ pub fn stdio() -> (Connection, IoThreads) {
     let (to_client, outgoing) = crossbeam_channel::bounded::<Message>(0);
     let writer = thread::spawn(move || {
         let mut stdout = io::stdout().lock();
-        outgoing.into_iter().try_for_each(|m| m.write(&mut stdout))
+        outgoing
+            .into_iter()
+            .try_for_each(|m| write(&m, &mut stdout))
     });
     let (incoming, from_client) = crossbeam_channel::bounded::<Message>(0);
     let reader = thread::spawn(move || {

@@ -800,3 +800,33 @@ fn a_change_of_many_edits_sweeps_the_document_once() {
     assert_eq!(duplicates[19_999], 2 + 2 * 19_999 + 1);
     assert_eq!(client.shut_down(), Some(0));
 }
+
+#[test]
+fn a_document_of_many_findings_costs_what_check_costs() {
+    // 166,000 empty rows (1 MB): the diagnostics were all made as LSP diagnostics and then as
+    // a JSON tree before being written, 645 MB where `check --format json` takes 119 MB.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("empty.md");
+    let rows = 166_000;
+    let text = format!("| Model | Size |\n|---|---|\n{}", "| | |\n".repeat(rows));
+    std::fs::write(&path, &text).unwrap();
+    let uri = url(&path);
+    let limits = Limits {
+        memory_mib: 384,
+        ..BOUNDED
+    };
+    let mut client = Client::launch(dir.path(), Some(limits));
+    client.initialize(dir.path(), json!({}), Value::Null);
+    client.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": uri, "languageId": "markdown", "version": 1, "text": text}}),
+    );
+    let diagnostics = client.diagnostics(&uri, Some(1));
+    assert_eq!(diagnostics.len(), rows);
+    assert_eq!(diagnostics[rows - 1]["code"], "SL102");
+    assert_eq!(
+        diagnostics[rows - 1]["range"]["start"],
+        json!({"line": rows + 1, "character": 0})
+    );
+    assert_eq!(client.shut_down(), Some(0));
+}
