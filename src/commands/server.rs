@@ -6,7 +6,7 @@ use crate::links::CheckOptions;
 use crate::server::{self, Options};
 
 pub fn server(args: &ServerArgs) -> ExitStatus {
-    let (connection, io_threads) = lsp_server::Connection::stdio();
+    let (connection, io_threads) = server::stdio();
     let options = Options {
         load: super::setup,
         config: args.config.clone(),
@@ -15,10 +15,12 @@ pub fn server(args: &ServerArgs) -> ExitStatus {
     };
     let served = server::run(&connection, options);
     drop(connection);
-    let joined = io_threads.join();
-    match served {
-        Ok(true) if joined.is_ok() => ExitStatus::Clean,
-        // `exit` without `shutdown` first: the protocol asks for status 1.
+    let (read, written) = io_threads.join();
+    // A broken stream ends the session: its error says why, before what it caused.
+    let read = read.map_err(|e| format!("reading the client's messages: {e}"));
+    match read.and(served) {
+        Ok(true) if written.is_ok() => ExitStatus::Clean,
+        // `exit` without `shutdown` first (the protocol asks for status 1), or the client gone.
         Ok(_) => ExitStatus::Findings,
         Err(error) => {
             eprintln!("error: survey-lint server: {error}");

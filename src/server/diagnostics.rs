@@ -57,6 +57,25 @@ impl View<'_> {
     }
 }
 
+/// The `publishDiagnostics` notification of a document's findings, written one finding at a
+/// time: neither the LSP diagnostics nor a JSON tree of them are ever all in memory.
+pub fn publish(view: &View<'_>, diagnostics: &[Diagnostic], version: i32) -> lsp_server::Message {
+    let mut json = format!(
+        r#"{{"jsonrpc":"2.0","method":"textDocument/publishDiagnostics","params":{{"uri":{},"version":{version},"diagnostics":["#,
+        serde_json::Value::String(view.uri.as_str().to_string())
+    )
+    .into_bytes();
+    for (i, d) in diagnostics.iter().enumerate() {
+        if i > 0 {
+            json.push(b',');
+        }
+        // Serializing a struct of strings and numbers into memory cannot fail.
+        let _ = serde_json::to_writer(&mut json, &view.diagnostic(d));
+    }
+    json.extend_from_slice(b"]}}");
+    super::transport::written(String::from_utf8_lossy(&json).into_owned())
+}
+
 fn severity(severity: Severity) -> DiagnosticSeverity {
     match severity {
         Severity::Error => DiagnosticSeverity::ERROR,

@@ -8,15 +8,18 @@
 //! already waiting are handled first, so that a burst of edits is linted once.
 //!
 //! Modules: `position` offsets ↔ LSP positions, `diagnostics` findings → LSP diagnostics,
-//! `actions` code actions, `setup` the config and its reloading, `links` link checks on save.
+//! `actions` code actions, `setup` the config and its reloading, `links` link checks on save,
+//! `transport` the messages on stdin and stdout, within limits.
 
 mod actions;
 mod diagnostics;
 mod links;
 mod position;
 mod setup;
+mod transport;
 
 pub use setup::{Load, Setup};
+pub use transport::{IoThreads, stdio};
 
 use crate::engine::FileReport;
 use crate::links::{CheckOptions, Verdicts};
@@ -283,9 +286,26 @@ impl Server {
                 }
             }
             note::DidChangeWatchedFiles::METHOD => self.refresh_config(),
+            transport::REFUSED => self.refused(&n.params),
             _ => {}
         }
         false
+    }
+
+    /// A message too large was skipped. It may have been a change to any open document, whose
+    /// text would then no longer be the client's: they are all forgotten (and their diagnostics
+    /// cleared) rather than linted as they are not.
+    fn refused(&mut self, params: &Value) {
+        let open: Vec<Uri> = self.documents.drain().map(|(_, d)| d.uri).collect();
+        for uri in open {
+            self.publish(uri, Vec::new(), None);
+        }
+        self.show(format!(
+            "survey-lint: a message of {} bytes from the editor was skipped (the limit is {} MiB); \
+             documents are linted again once opened again",
+            params["length"],
+            transport::MAX_MESSAGE >> 20
+        ));
     }
 
     fn open(&mut self, uri: Uri, text: String, version: i32) {
@@ -308,17 +328,22 @@ impl Server {
         let Some(doc) = self.documents.get_mut(params.text_document.uri.as_str()) else {
             return;
         };
+        // Each edit applies to the text the previous one left; the index follows them.
+        let mut lines = std::mem::take(&mut doc.lines).edit();
         for change in params.content_changes {
             match change.range {
                 Some(range) => {
-                    let start = doc.lines.offset(&doc.text, range.start, encoding);
-                    let end = doc.lines.offset(&doc.text, range.end, encoding).max(start);
-                    doc.text.replace_range(start..end, &change.text);
+                    let start = lines.offset(&doc.text, range.start, encoding);
+                    let end = lines.offset(&doc.text, range.end, encoding).max(start);
+                    lines.replace(&mut doc.text, start..end, &change.text);
                 }
-                None => doc.text = change.text,
+                None => {
+                    doc.text = change.text;
+                    lines = Lines::new(&doc.text).edit();
+                }
             }
-            doc.lines = Lines::new(&doc.text);
         }
+        doc.lines = lines.finish(&doc.text);
         doc.version = params.text_document.version;
         doc.dirty = true;
     }
@@ -410,28 +435,24 @@ impl Server {
             .map(|(uri, _)| uri.clone())
             .collect();
         for uri in uris {
-            let published = self.lint(&uri);
-            if let Some((uri, diagnostics, version)) = published {
-                self.publish(uri, diagnostics, Some(version));
+            if let Some(published) = self.lint(&uri) {
+                self.send(published);
             }
         }
     }
 
-    /// Lints one document: its diagnostics to publish.
-    fn lint(&mut self, uri: &str) -> Option<(Uri, Vec<lsp_types::Diagnostic>, i32)> {
+    /// Lints one document: the publication of its diagnostics.
+    fn lint(&mut self, uri: &str) -> Option<Message> {
         let verdicts = self.link_checks.is_some().then_some(&self.verdicts);
         let linter = &self.setup.setup().linter;
         let doc = self.documents.get_mut(uri)?;
+        doc.report = None;
         let report = linter.lint(doc.path.clone(), Arc::new(doc.text.clone()), verdicts);
-        let view = doc.view(self.encoding);
-        let diagnostics = report
-            .diagnostics
-            .iter()
-            .map(|d| view.diagnostic(d))
-            .collect();
+        let published =
+            diagnostics::publish(&doc.view(self.encoding), &report.diagnostics, doc.version);
         doc.report = Some(report);
         doc.dirty = false;
-        Some((doc.uri.clone(), diagnostics, doc.version))
+        Some(published)
     }
 
     fn code_action(&mut self, id: RequestId, params: Value) -> Response {
@@ -443,9 +464,9 @@ impl Server {
         };
         let uri = params.text_document.uri.as_str();
         if self.documents.get(uri).is_some_and(|d| d.dirty)
-            && let Some((uri, diagnostics, version)) = self.lint(uri)
+            && let Some(published) = self.lint(uri)
         {
-            self.publish(uri, diagnostics, Some(version));
+            self.send(published);
         }
         let wanted_kind = params.context.only.as_ref().is_none_or(|only| {
             only.iter()

@@ -29,12 +29,14 @@ impl Client {
     /// Starts the server in `dir` and initializes it with `capabilities` and
     /// `initializationOptions`; returns the client and the server's `initialize` result.
     fn start(dir: &Path, capabilities: Value, options: Value) -> (Client, Value) {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_survey-lint"))
-            .arg("server")
-            .current_dir(dir)
-            .env_remove("GITHUB_TOKEN")
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
+        let mut client = Client::launch(dir, None);
+        let result = client.initialize(dir, capabilities, options);
+        (client, result)
+    }
+
+    /// Starts the server in `dir`, under `limits` if any (its stderr is the test's).
+    fn launch(dir: &Path, limits: Option<Limits>) -> Client {
+        let mut child = server_command(dir, limits)
             .stderr(Stdio::inherit())
             .spawn()
             .expect("start survey-lint server");
@@ -49,15 +51,19 @@ impl Client {
                 }
             }
         });
-        let mut client = Client {
+        Client {
             child,
             stdin,
             incoming,
             backlog: VecDeque::new(),
             next_id: 0,
-        };
+        }
+    }
+
+    /// Initializes the server with `capabilities` and `initializationOptions`: its result.
+    fn initialize(&mut self, dir: &Path, capabilities: Value, options: Value) -> Value {
         let root = url(dir);
-        let result = client.request(
+        let result = self.request(
             "initialize",
             json!({
                 "processId": null,
@@ -67,12 +73,16 @@ impl Client {
                 "initializationOptions": options,
             }),
         );
-        client.notify("initialized", json!({}));
-        (client, result)
+        self.notify("initialized", json!({}));
+        result
     }
 
     fn send(&mut self, message: Value) {
-        let body = message.to_string();
+        self.send_text(&message.to_string());
+    }
+
+    /// Sends a body as it is, which need not be JSON that serde_json would write.
+    fn send_text(&mut self, body: &str) {
         write!(self.stdin, "Content-Length: {}\r\n\r\n{body}", body.len()).expect("write");
         self.stdin.flush().expect("flush");
     }
@@ -136,6 +146,49 @@ impl Client {
             std::thread::sleep(Duration::from_millis(10));
         }
     }
+}
+
+/// What a server started by a test may use.
+#[derive(Clone, Copy)]
+struct Limits {
+    /// Address space, in MiB: past it an allocation fails and the process aborts.
+    memory_mib: u64,
+    /// CPU seconds: past them the kernel kills the process.
+    cpu_secs: u64,
+}
+
+/// Enough for a server holding a document of a megabyte (debug build), far too little for one
+/// that allocates what a header claims or that sweeps the document once per edit.
+const BOUNDED: Limits = Limits {
+    memory_mib: 512,
+    cpu_secs: 40,
+};
+
+/// `survey-lint server` in `dir` with piped stdin and stdout, under `limits` if any.
+fn server_command(dir: &Path, limits: Option<Limits>) -> Command {
+    let mut command = match limits {
+        None => Command::new(env!("CARGO_BIN_EXE_survey-lint")),
+        Some(limits) => {
+            let mut command = Command::new("bash");
+            command
+                .arg("-c")
+                .arg(r#"ulimit -v "$1" && ulimit -t "$2" && shift 2 && exec "$@""#)
+                .arg("bash")
+                .arg((limits.memory_mib * 1024).to_string())
+                .arg(limits.cpu_secs.to_string())
+                .arg(env!("CARGO_BIN_EXE_survey-lint"))
+                // Few malloc arenas: the address-space limit then measures the heap.
+                .env("MALLOC_ARENA_MAX", "2");
+            command
+        }
+    };
+    command
+        .arg("server")
+        .current_dir(dir)
+        .env_remove("GITHUB_TOKEN")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped());
+    command
 }
 
 impl Drop for Client {
@@ -607,4 +660,173 @@ fn exit_without_shutdown_is_status_1_and_unknown_requests_are_refused() {
         std::thread::sleep(Duration::from_millis(10));
     };
     assert_eq!(status, Some(1));
+}
+
+/// The exit status of a server that was killed (by a limit) is no code: the test fails.
+fn exit_code(status: std::process::ExitStatus) -> i32 {
+    use std::os::unix::process::ExitStatusExt;
+    status
+        .code()
+        .unwrap_or_else(|| panic!("the server was killed by signal {:?}", status.signal()))
+}
+
+#[test]
+fn a_length_no_message_could_have_is_an_error_not_an_allocation() {
+    // `lsp-server` made room for the length the header claims before reading the body: 90 TB
+    // aborted the server.
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = server_command(dir.path(), Some(BOUNDED))
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start survey-lint server");
+    let mut stdin = child.stdin.take().unwrap();
+    stdin
+        .write_all(b"Content-Length: 99999999999999\r\n\r\n{}")
+        .unwrap();
+    drop(stdin);
+    let output = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(exit_code(output.status), 2, "{stderr}");
+    assert!(
+        stderr.contains("a message of 99999999999999 bytes is skipped")
+            && stderr.contains("the stream ended inside a message of 99999999999999 bytes"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_message_over_the_limit_is_skipped_and_the_server_goes_on() {
+    let (dir, uri, text) = seed_folder();
+    let mut client = Client::launch(dir.path(), Some(BOUNDED));
+    // Over 64 MiB, before `initialize`: skipped unread.
+    let length = (64 << 20) + 1;
+    write!(client.stdin, "Content-Length: {length}\r\n\r\n").unwrap();
+    let spaces = vec![b' '; 1 << 20];
+    for _ in 0..64 {
+        client.stdin.write_all(&spaces).unwrap();
+    }
+    client.stdin.write_all(b" ").unwrap();
+    client.initialize(dir.path(), json!({}), Value::Null);
+    client.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": uri, "languageId": "markdown", "version": 1, "text": text}}),
+    );
+    assert!(!client.diagnostics(&uri, Some(1)).is_empty());
+
+    // Once open, a message skipped could have been a change to it: it is forgotten.
+    write!(client.stdin, "Content-Length: {length}\r\n\r\n").unwrap();
+    for _ in 0..64 {
+        client.stdin.write_all(&spaces).unwrap();
+    }
+    client.stdin.write_all(b" ").unwrap();
+    let shown = client.wait(|m| m["method"] == "window/showMessage");
+    let message = shown["params"]["message"].as_str().unwrap();
+    assert!(message.contains("67108865 bytes"), "{message}");
+    assert_eq!(client.diagnostics(&uri, None), Vec::<Value>::new());
+    assert_eq!(client.shut_down(), Some(0));
+}
+
+#[test]
+fn a_lone_surrogate_is_read_as_a_replacement_character() {
+    // serde_json refuses `\ud800`, which a JavaScript string may hold: `lsp-server` then ended
+    // the session.
+    let dir = tempfile::tempdir().unwrap();
+    let uri = url(&dir.path().join("survey.md"));
+    let (mut client, _) = Client::start(dir.path(), json!({}), Value::Null);
+    let text = r"| Model | Size |\n|---|---|\n| A\ud800 | 7B |\n| A\ud800 | 7B |\n";
+    client.send_text(&format!(
+        r#"{{"jsonrpc":"2.0","method":"textDocument/didOpen","params":{{"textDocument":{{"uri":"{uri}","languageId":"markdown","version":1,"text":"{text}"}}}}}}"#
+    ));
+    let diagnostics = client.diagnostics(&uri, Some(1));
+    let duplicate = (diagnostics.iter())
+        .find(|d| d["code"] == "SL101")
+        .expect("duplicate-row");
+    // One UTF-16 unit, as the surrogate was: the row's end is where the client has it.
+    assert_eq!(
+        duplicate["range"],
+        json!({"start": {"line": 3, "character": 0}, "end": {"line": 3, "character": 11}})
+    );
+    assert_eq!(client.shut_down(), Some(0));
+}
+
+#[test]
+fn a_change_of_many_edits_sweeps_the_document_once() {
+    // 20,000 one-character edits to a megabyte: the line index was built again after each
+    // one (20,000 sweeps of 60,000 lines). The CPU limit stops a server that still does.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("survey.md");
+    let rows = 60_000;
+    let mut text = String::from("| Model | Size |\n|---|---|\n");
+    for i in 0..rows {
+        text.push_str(&format!("| m{i:06} | 7B |\n"));
+    }
+    assert!(text.len() > 1_000_000);
+    std::fs::write(&path, &text).unwrap();
+    let uri = url(&path);
+    // It takes a few CPU seconds (debug build); each sweep took a millisecond or more.
+    let limits = Limits {
+        cpu_secs: 15,
+        ..BOUNDED
+    };
+    let mut client = Client::launch(dir.path(), Some(limits));
+    client.initialize(dir.path(), json!({}), Value::Null);
+    client.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": uri, "languageId": "markdown", "version": 1, "text": text}}),
+    );
+    assert_eq!(client.diagnostics(&uri, Some(1)), Vec::<Value>::new());
+    // Row 2k + 1 gets the last digit of row 2k, in document order: 20,000 duplicates.
+    let edits: Vec<Value> = (0..20_000)
+        .map(|k| {
+            let line = 2 + 2 * k + 1;
+            let digit = ((2 * k) % 10).to_string();
+            json!({
+                "range": {"start": {"line": line, "character": 8}, "end": {"line": line, "character": 9}},
+                "text": digit,
+            })
+        })
+        .collect();
+    client.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": uri, "version": 2}, "contentChanges": edits}),
+    );
+    let diagnostics = client.diagnostics(&uri, Some(2));
+    let duplicates: Vec<u64> = (lines_and_codes(&diagnostics).into_iter())
+        .filter(|(_, code)| code == "SL101")
+        .map(|(line, _)| line)
+        .collect();
+    assert_eq!(duplicates.len(), 20_000);
+    assert_eq!(duplicates[..2], [3, 5]);
+    assert_eq!(duplicates[19_999], 2 + 2 * 19_999 + 1);
+    assert_eq!(client.shut_down(), Some(0));
+}
+
+#[test]
+fn a_document_of_many_findings_costs_what_check_costs() {
+    // 166,000 empty rows (1 MB): the diagnostics were all made as LSP diagnostics and then as
+    // a JSON tree before being written, 645 MB where `check --format json` takes 119 MB.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("empty.md");
+    let rows = 166_000;
+    let text = format!("| Model | Size |\n|---|---|\n{}", "| | |\n".repeat(rows));
+    std::fs::write(&path, &text).unwrap();
+    let uri = url(&path);
+    let limits = Limits {
+        memory_mib: 384,
+        ..BOUNDED
+    };
+    let mut client = Client::launch(dir.path(), Some(limits));
+    client.initialize(dir.path(), json!({}), Value::Null);
+    client.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": uri, "languageId": "markdown", "version": 1, "text": text}}),
+    );
+    let diagnostics = client.diagnostics(&uri, Some(1));
+    assert_eq!(diagnostics.len(), rows);
+    assert_eq!(diagnostics[rows - 1]["code"], "SL102");
+    assert_eq!(
+        diagnostics[rows - 1]["range"]["start"],
+        json!({"line": rows + 1, "character": 0})
+    );
+    assert_eq!(client.shut_down(), Some(0));
 }
