@@ -56,8 +56,8 @@ with open(f"{work}/survey.md", "w") as f:
     f.write("# Papers and weights\n\n" + "\n".join(f"- {u}" for u in arxiv + hub) + "\n")
 # Links no API settles, excluded when the surveys themselves are checked (no page requests).
 others = sorted({r["url"] for r in records if r.get("api") not in ("arxiv", "huggingface")})
-patterns = ["^(?:" + "|".join(re.escape(u) for u in others[i:i + 150]) + ")$"
-            for i in range(0, len(others), 150)]
+patterns = ["^(?:" + "|".join(re.escape(u) for u in others[i:i + 40]) + ")$"
+            for i in range(0, len(others), 40)]
 json.dump({"arxiv_urls": len(all_arxiv), "arxiv_api_urls": len(arxiv), "papers": len(ids),
            "hub_urls": len(all_hub), "hub_api_urls": len(hub), "repos": len(repos),
            "target": math.ceil(len(ids) / 100), "exclude": patterns},
