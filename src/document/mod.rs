@@ -275,9 +275,16 @@ pub struct LineIndex {
 }
 
 impl LineIndex {
+    /// Lines end at `\n`, `\r\n` or a `\r` alone, as in CommonMark (a file saved with old Mac
+    /// line endings has no `\n` at all).
     pub fn new(source: &str) -> Self {
+        let bytes = source.as_bytes();
         let mut starts = vec![0];
-        starts.extend(memchr::memchr_iter(b'\n', source.as_bytes()).map(|i| i + 1));
+        starts.extend(
+            memchr::memchr2_iter(b'\n', b'\r', bytes)
+                .filter(|&i| bytes[i] == b'\n' || bytes.get(i + 1) != Some(&b'\n'))
+                .map(|i| i + 1),
+        );
         LineIndex { starts }
     }
 

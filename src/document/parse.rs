@@ -410,9 +410,13 @@ impl Builder<'_, '_> {
         let span = range.start..end;
         let line = self.lines.line(span.start);
         let line_start = self.lines.line_start(line);
-        let line_end = self.source[end..]
-            .find('\n')
-            .map_or(self.source.len(), |i| end + i + 1);
+        // The line ends after its `\n`, `\r\n` or lone `\r`.
+        let line_end = self.lines.line_start(line + 1);
+        let line_end = if line_end > line_start {
+            line_end
+        } else {
+            self.source.len()
+        };
         Row {
             cells: split_row(self.source, span.clone()),
             span,

@@ -345,6 +345,38 @@ fn fix_applies_a_hundred_thousand_fixes_in_bounded_cpu_time() {
 }
 
 #[test]
+fn fix_in_a_file_with_old_mac_line_endings_deletes_only_the_row() {
+    // Lines end at a `\r` alone too (CommonMark, GitHub): a file saved with old Mac line
+    // endings has no `\n`, and the empty row's "line" was the whole file, which `--fix` deleted.
+    let dir = tempfile::tempdir().expect("temp dir");
+    let text = "| a | b |\r|---|---|\r| x | y |\r| | |\r| z | w |\r";
+    write(dir.path(), "cr.md", text);
+    let run = run_bounded(
+        dir.path(),
+        &["check", "--offline", "--format", "json", "cr.md"],
+        &[],
+        BOUNDED,
+        false,
+    );
+    let found = diagnostics(&run);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(
+        (found[0]["line"].as_u64(), found[0]["column"].as_u64()),
+        (Some(4), Some(1))
+    );
+    let run = run_bounded(
+        dir.path(),
+        &["check", "--offline", "--fix", "cr.md"],
+        &[],
+        BOUNDED,
+        false,
+    );
+    assert_eq!(run.code, 0, "{}", tail(&run.stderr));
+    let fixed = std::fs::read_to_string(dir.path().join("cr.md")).expect("fixed");
+    assert_eq!(fixed, "| a | b |\r|---|---|\r| x | y |\r| z | w |\r");
+}
+
+#[test]
 fn fix_diff_of_scattered_fixes_is_bounded() {
     // 50,000 empty rows, each after a kept row: the line diff of `--fix --diff` (and of
     // `--fix --changed-since`) searched for the smallest diff for 8 s in a release build.
