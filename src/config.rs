@@ -75,17 +75,32 @@ impl ConfigError {
         help: Option<String>,
     ) -> ConfigError {
         ConfigError::Invalid(Box::new(InvalidFile {
-            message: format!("{}: {}", path.display(), message.into()),
+            message: format!("{}: {}", path.display(), shortened(message.into())),
             source_code: FileText {
                 name: path.display().to_string(),
                 text: text.to_string(),
             },
-            span: span.map(|s| SourceSpan::from(s.start..s.end.max(s.start))),
+            // A label under a whole megabyte value says no more than one under its start.
+            span: span.map(|s| {
+                let end = s.end.max(s.start).min(s.start + MESSAGE_CHARS);
+                SourceSpan::from(s.start..floor_char_boundary(text, end.min(text.len())))
+            }),
             label: label.into(),
             help,
         }))
     }
 }
+
+/// A message of at most [`MESSAGE_CHARS`] characters: the parser's messages quote the value
+/// they refuse, and a value can be a megabyte long.
+fn shortened(message: String) -> String {
+    match message.char_indices().nth(MESSAGE_CHARS) {
+        Some((cut, _)) => format!("{}…", &message[..cut]),
+        None => message,
+    }
+}
+
+const MESSAGE_CHARS: usize = 400;
 
 /// A config or rule file as an error shows it: whole, but a line longer than a terminal shows
 /// is cut to the part around the error, with its line and column as in the file. (Drawing the

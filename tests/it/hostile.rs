@@ -614,6 +614,21 @@ fn a_config_error_far_into_a_long_line_is_shown_without_a_panic() {
         "{}",
         tail(&run.stderr)
     );
+    // A value of the wrong type, 200,000 characters long, is not quoted whole.
+    write(
+        dir.path(),
+        "survey-lint.toml",
+        &format!("[rules]\nempty-row = \"{}\"\n", "x".repeat(200_000)),
+    );
+    let wrong = run_bounded(
+        dir.path(),
+        &["check", "--offline", "a.md"],
+        &[],
+        BOUNDED,
+        false,
+    );
+    assert_eq!(wrong.code, 2, "{}", tail(&wrong.stderr));
+    assert!(wrong.stderr.len() < 4_000, "{} bytes", wrong.stderr.len());
     assert!(
         run.stderr.len() < 4_000,
         "the line is cut: {} bytes",
