@@ -8,7 +8,8 @@ use super::html::AnchorMark;
 use super::{
     Document, Heading, LineIndex, Link, LinkKind, Row, Span, Table, find_bare_urls, split_row,
 };
-use pulldown_cmark::{Event, LinkType, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{BrokenLink, CowStr, Event, LinkType, Options, Parser, Tag, TagEnd};
+use std::collections::HashSet;
 
 /// Chunks are parsed separately (and in parallel): pulldown-cmark builds a tree of its whole
 /// input before the first event, so parsing a 100 MB survey in one piece would hold a tree
@@ -27,8 +28,25 @@ pub fn parse_in_chunks(source: &str, chunk_bytes: usize) -> Document<'_> {
         || super::chunks::split(source, chunk_bytes),
     );
     let parts: Vec<Part> = chunks
+        .par_iter()
+        .map(|chunk| parse_chunk(source, &lines, chunk.clone(), None))
+        .collect();
+    // A reference used in one piece and defined in another is a link, as in the whole
+    // document: the pieces that used a label another piece defines are parsed again knowing it.
+    let defined: HashSet<String> = parts
+        .iter()
+        .flat_map(|p| p.references.iter().map(|(label, _)| label.clone()))
+        .collect();
+    let parts: Vec<Part> = parts
         .into_par_iter()
-        .map(|chunk| parse_chunk(source, &lines, chunk))
+        .zip(chunks)
+        .map(|(part, chunk)| {
+            if part.broken.iter().any(|label| defined.contains(label)) {
+                parse_chunk(source, &lines, chunk, Some(&defined))
+            } else {
+                part
+            }
+        })
         .collect();
     // Chunks are consecutive, so their sorted links stay sorted one after another; each
     // link's `meant` range moves by the URLs of the chunks before it.
@@ -165,12 +183,30 @@ struct Part {
     /// The label (case and spaces folded) of each reference definition, and where its
     /// destination starts.
     references: Vec<(String, usize)>,
+    /// The labels of references this piece uses without defining them (folded).
+    broken: Vec<String>,
 }
 
 /// Parses one piece. Front matter is not Markdown and is never handed to pulldown-cmark (the
 /// pieces start after it, see [`super::chunks::preamble_end`]): pulldown-cmark would take any
 /// `---` line followed by text, anywhere, for the start of a metadata block.
-fn parse_chunk(source: &str, lines: &LineIndex, chunk: Span) -> Part {
+/// The form in which labels are compared: whitespace collapsed, lower case.
+fn fold_label(label: &str) -> String {
+    label
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
+}
+
+/// `defined`: labels the rest of the document defines, read as links where this piece uses
+/// them without defining them.
+fn parse_chunk(
+    source: &str,
+    lines: &LineIndex,
+    chunk: Span,
+    defined: Option<&HashSet<String>>,
+) -> Part {
     let options = Options::ENABLE_TABLES
         | Options::ENABLE_STRIKETHROUGH
         | Options::ENABLE_FOOTNOTES
@@ -189,7 +225,15 @@ fn parse_chunk(source: &str, lines: &LineIndex, chunk: Span) -> Part {
         headings: Vec::new(),
         heading: None,
     };
-    let mut events = Parser::new_ext(&source[chunk], options).into_offset_iter();
+    let broken = std::cell::RefCell::new(Vec::new());
+    let resolve = |link: BrokenLink<'_>| {
+        let label = fold_label(&link.reference);
+        let known = defined.is_some_and(|d| d.contains(&label));
+        broken.borrow_mut().push(label);
+        known.then_some((CowStr::Borrowed(""), CowStr::Borrowed("")))
+    };
+    let mut events = Parser::new_with_broken_link_callback(&source[chunk], options, Some(resolve))
+        .into_offset_iter();
     for (event, range) in &mut events {
         builder.event(event, range.start + base..range.end + base);
     }
@@ -200,8 +244,7 @@ fn parse_chunk(source: &str, lines: &LineIndex, chunk: Span) -> Part {
     for (label, def) in events.reference_definitions().iter() {
         let span = def.span.start + base..def.span.end + base;
         if let Some(span) = reference_destination(source, span) {
-            let folded = label.split_whitespace().collect::<Vec<_>>().join(" ");
-            references.push((folded.to_lowercase(), span.start));
+            references.push((fold_label(label), span.start));
             builder.links.push(Link::new(LinkKind::Reference, span));
         }
     }
@@ -217,6 +260,7 @@ fn parse_chunk(source: &str, lines: &LineIndex, chunk: Span) -> Part {
         headings: builder.headings,
         anchor_marks,
         references,
+        broken: broken.take(),
     }
 }
 

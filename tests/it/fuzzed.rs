@@ -2,7 +2,7 @@
 //! that `cargo test` keeps them fixed without a nightly toolchain.
 
 use std::sync::Arc;
-use survey_lint::document::Document;
+use survey_lint::document::{Document, LinkKind};
 use survey_lint::engine::Linter;
 use survey_lint::rules::RuleSet;
 
@@ -95,4 +95,23 @@ fn a_declaration_runs_to_its_closing_bracket_across_blank_lines() {
     // A raw block whose tenth byte falls inside a character is still known as one.
     let doc = parses_the_same_in_pieces("<pre>中文\n\n| t |\n|---|\n</pre>\n\n| u |\n|---|\n");
     assert_eq!(doc.tables.len(), 1);
+}
+
+#[test]
+fn a_reference_defined_in_a_later_piece_is_a_link_there_too() {
+    // parse: `[ref]` is a link when the document defines `ref`, even further on, so the bare
+    // URL before it ends at the bracket; a piece parsed alone did not know the definition and
+    // ran the URL on through `[ref]`.
+    let doc = parses_the_same_in_pieces("https://f[ref]\n\n[ref]:e");
+    let bare: Vec<&str> = doc
+        .links
+        .iter()
+        .filter(|l| l.kind == LinkKind::Bare)
+        .map(|l| doc.text(&l.span()))
+        .collect();
+    assert_eq!(bare, ["https://f"]);
+    // Labels are matched without regard to case or spacing.
+    parses_the_same_in_pieces(
+        "See https://a.example/x[The  Ref] and [other].\n\n[the ref]: https://b.example\n",
+    );
 }
