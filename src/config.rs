@@ -1,6 +1,7 @@
 //! `survey-lint.toml` → [`Config`]. Errors point at the line and column of the mistake.
 //! A config never runs commands and never expands environment variables.
 
+use crate::document::floor_char_boundary;
 use crate::exceptions::{Exception, ExceptionSpec};
 use crate::links::LinkConfig;
 use crate::rules::{RuleLevel, RuleSpec};
@@ -151,13 +152,6 @@ impl SourceCode for FileText {
             1,
         )))
     }
-}
-
-fn floor_char_boundary(text: &str, mut at: usize) -> usize {
-    while !text.is_char_boundary(at) {
-        at -= 1;
-    }
-    at
 }
 
 /// A loaded config and where it came from.
