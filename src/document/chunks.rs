@@ -78,14 +78,20 @@ struct Scanner {
     fence: Option<(u8, usize)>,
     /// The text that closes an open HTML block: `-->`, `</pre>` …
     html_end: Option<&'static str>,
+    /// In an HTML block that a blank line ends (`<table>`, `<div>` …): a fence in it is text.
+    html_until_blank: bool,
 }
 
 impl Scanner {
     fn open(&self) -> bool {
-        self.fence.is_some() || self.html_end.is_some()
+        self.fence.is_some() || self.html_end.is_some() || self.html_until_blank
     }
 
     fn line(&mut self, line: &str) {
+        if self.html_until_blank {
+            self.html_until_blank = !is_blank(line);
+            return;
+        }
         // With nothing open, only a line starting with `` ` ``, `~` or `<` can open something.
         if !self.open() {
             let first = line.bytes().find(|&b| b != b' ');
@@ -123,7 +129,88 @@ impl Scanner {
             }
         }
         self.html_end = html_block_end(body);
+        self.html_until_blank = self.html_end.is_none() && opens_block_tag(body);
     }
+}
+
+/// Whether a line opens an HTML block that a blank line ends and that may interrupt a
+/// paragraph (CommonMark's kind 6): `<` or `</`, one of these tag names, then a space, `>`,
+/// `/>` or the end of the line.
+fn opens_block_tag(body: &str) -> bool {
+    const TAGS: &[&str] = &[
+        "address",
+        "article",
+        "aside",
+        "base",
+        "basefont",
+        "blockquote",
+        "body",
+        "caption",
+        "center",
+        "col",
+        "colgroup",
+        "dd",
+        "details",
+        "dialog",
+        "dir",
+        "div",
+        "dl",
+        "dt",
+        "fieldset",
+        "figcaption",
+        "figure",
+        "footer",
+        "form",
+        "frame",
+        "frameset",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "head",
+        "header",
+        "hr",
+        "html",
+        "iframe",
+        "legend",
+        "li",
+        "link",
+        "main",
+        "menu",
+        "menuitem",
+        "nav",
+        "noframes",
+        "ol",
+        "optgroup",
+        "option",
+        "p",
+        "param",
+        "search",
+        "section",
+        "summary",
+        "table",
+        "tbody",
+        "td",
+        "tfoot",
+        "th",
+        "thead",
+        "title",
+        "tr",
+        "track",
+        "ul",
+    ];
+    let Some(rest) = body.strip_prefix('<') else {
+        return false;
+    };
+    let rest = rest.strip_prefix('/').unwrap_or(rest);
+    let name_len = rest.bytes().take_while(u8::is_ascii_alphanumeric).count();
+    let (name, after) = rest.split_at(name_len);
+    let ends = after.is_empty()
+        || after.starts_with(|c: char| c.is_ascii_whitespace() || c == '>')
+        || after.starts_with("/>");
+    ends && TAGS.iter().any(|t| t.eq_ignore_ascii_case(name))
 }
 
 /// For a line that opens an HTML block a blank line does not close, the text that closes it.

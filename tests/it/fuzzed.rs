@@ -115,3 +115,16 @@ fn a_reference_defined_in_a_later_piece_is_a_link_there_too() {
         "See https://a.example/x[The  Ref] and [other].\n\n[the ref]: https://b.example\n",
     );
 }
+
+#[test]
+fn a_fence_inside_an_html_block_is_text() {
+    // parse: "```" right under `<table>` is part of that HTML block (it runs to the blank line),
+    // so the next "```" opens a code block that hides the `<td>` below; the piece splitter took
+    // the first for an opening fence and the second for its close.
+    let doc = parses_the_same_in_pieces("<table>\n```\n\n```\n\n<td>");
+    assert!(doc.tables.is_empty());
+    // A fence after the HTML block's blank line is a fence.
+    let doc =
+        parses_the_same_in_pieces("<div>\nx\n\n```\ncode\n\n| t |\n|---|\n```\n\n| u |\n|---|\n");
+    assert_eq!(doc.tables.len(), 1);
+}
