@@ -129,27 +129,13 @@ pub async fn run_batches<A: BatchApi>(
     while let Some((batch, attempt)) = queue.pop_front() {
         if not_before >= pacing.deadline {
             let reason = "the API asked for a pause beyond the time budget".to_string();
-            fail_all(
-                &mut done,
-                batch,
-                queue.drain(..).flat_map(|(b, _)| b),
-                &reason,
-            );
-            bar.finish_and_clear();
-            return done;
+            return fail_all(done, batch, queue, &reason, bar);
         }
         tokio::time::sleep_until(not_before).await;
         let request = api.send(&batch);
         let Ok(sent) = tokio::time::timeout_at(pacing.deadline, request).await else {
             let reason = "time budget exhausted".to_string();
-            fail_all(
-                &mut done,
-                batch,
-                queue.drain(..).flat_map(|(b, _)| b),
-                &reason,
-            );
-            bar.finish_and_clear();
-            return done;
+            return fail_all(done, batch, queue, &reason, bar);
         };
         done.requests += 1;
         let now = Instant::now();
@@ -176,14 +162,7 @@ pub async fn run_batches<A: BatchApi>(
                 not_before = not_before.max(until);
                 if until >= pacing.deadline {
                     let reason = format!("{reason}; the pause passes the time budget");
-                    fail_all(
-                        &mut done,
-                        batch,
-                        queue.drain(..).flat_map(|(b, _)| b),
-                        &reason,
-                    );
-                    bar.finish_and_clear();
-                    return done;
+                    return fail_all(done, batch, queue, &reason, bar);
                 }
                 queue.push_front((batch, attempt));
             }
@@ -235,15 +214,21 @@ pub async fn run_batches<A: BatchApi>(
     done
 }
 
+/// Gives up on `batch` and every batch still queued, each question unanswered for `reason`.
 fn fail_all<I, A>(
-    done: &mut Finished<I, A>,
+    mut done: Finished<I, A>,
     batch: Vec<I>,
-    rest: impl Iterator<Item = I>,
+    queue: VecDeque<(Vec<I>, u32)>,
     reason: &str,
-) {
-    let items = batch.into_iter().chain(rest);
+    bar: &ProgressBar,
+) -> Finished<I, A> {
+    let items = batch
+        .into_iter()
+        .chain(queue.into_iter().flat_map(|(b, _)| b));
     done.unanswered
         .extend(items.map(|item| (item, reason.to_string())));
+    bar.finish_and_clear();
+    done
 }
 
 fn with_retries(reason: &str, attempt: u32) -> String {
