@@ -141,7 +141,7 @@ impl Baseline {
             for d in &file.diagnostics {
                 *baseline
                     .counts
-                    .entry(identity(&file.source, &relative, d))
+                    .entry(identity(&file.source, &relative, &d))
                     .or_default() += 1;
             }
         }

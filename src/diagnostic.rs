@@ -99,6 +99,19 @@ impl Finding {
     }
 }
 
+/// Where a check puts its findings: a `Vec` in tests, the engine's filter and store in a run
+/// (which keeps each finding compactly as it comes, so a check with a million findings never
+/// holds them all as `Finding`s).
+pub trait Sink {
+    fn push(&mut self, finding: Finding);
+}
+
+impl Sink for Vec<Finding> {
+    fn push(&mut self, finding: Finding) {
+        Vec::push(self, finding);
+    }
+}
+
 /// Another span a finding points at, e.g. "first occurrence".
 #[derive(Debug, Clone, PartialEq)]
 pub struct Related {

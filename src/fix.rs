@@ -7,6 +7,7 @@ use crate::engine::{Diagnostic, FileReport, Linter};
 use crate::files::{self, FileError};
 use crate::links::Verdicts;
 use crate::report::Outcome;
+use std::borrow::Borrow;
 use std::ops::Bound::{Excluded, Unbounded};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -17,11 +18,12 @@ use std::sync::Arc;
 /// The fixes are sorted once by where they start; each edit is then checked against its
 /// neighbours among the edits accepted so far (accepted edits never overlap, so the one
 /// before and the one after are the only ones it can touch): O(n log n) for n edits.
-pub fn apply(source: &str, fixes: &[&Fix]) -> (String, usize) {
+pub fn apply<F: Borrow<Fix>>(source: &str, fixes: &[F]) -> (String, usize) {
     let mut fixes: Vec<(usize, &Fix)> = fixes
         .iter()
-        .filter(|f| f.safe)
-        .filter_map(|f| Some((f.edits.iter().map(|e| e.span.start).min()?, *f)))
+        .map(Borrow::borrow)
+        .filter(|f: &&Fix| f.safe)
+        .filter_map(|f| Some((f.edits.iter().map(|e| e.span.start).min()?, f)))
         .collect();
     // Stable: fixes that start at the same byte keep the order they were given in.
     fixes.sort_by_key(|(start, _)| *start);
@@ -172,10 +174,8 @@ pub fn fix_report(
     let mut total = 0;
     for _ in 0..MAX_PASSES {
         let now = current.as_ref().unwrap_or(report);
-        let fixes: Vec<_> = now
-            .diagnostics
-            .iter()
-            .filter_map(|d| d.finding.fix.as_ref())
+        let fixes: Vec<Fix> = (now.diagnostics.iter())
+            .filter_map(|d| d.finding.fix)
             .collect();
         let (text, applied) = apply(&now.source, &fixes);
         if applied == 0 {

@@ -4,7 +4,7 @@
 
 use super::targets::{LinkTarget, Pointee};
 use super::{Check, CheckContext, Kind, NoSettings};
-use crate::diagnostic::{Edit, Finding, Fix};
+use crate::diagnostic::{Edit, Finding, Fix, Sink};
 use crate::document::{Anchor, AnchorKind, Anchors, github_slug};
 use crate::fields::text::Budget;
 use std::collections::HashSet;
@@ -27,7 +27,7 @@ const SUGGEST: f64 = 0.5;
 const CLOSE: f64 = 0.8;
 
 impl Check for BrokenFragment {
-    fn check(&self, cx: &CheckContext<'_>, out: &mut Vec<Finding>) {
+    fn check(&self, cx: &CheckContext<'_>, out: &mut dyn Sink) {
         let mut budget = Budget::new();
         for target in cx.link_targets() {
             if let Some(finding) = check_target(cx, target, &mut budget) {

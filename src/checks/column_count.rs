@@ -1,7 +1,7 @@
 //! `column-count`: a row with more or fewer cells than the header.
 
 use super::{Check, CheckContext, Kind, NoSettings};
-use crate::diagnostic::{Finding, plural};
+use crate::diagnostic::{Finding, Sink, plural};
 
 pub struct ColumnCount;
 
@@ -14,7 +14,7 @@ impl Kind for ColumnCount {
 }
 
 impl Check for ColumnCount {
-    fn check(&self, cx: &CheckContext<'_>, out: &mut Vec<Finding>) {
+    fn check(&self, cx: &CheckContext<'_>, out: &mut dyn Sink) {
         let doc = cx.doc;
         // An HTML table without a header row has no column count to hold rows to.
         for table in doc.tables.iter().filter(|t| !t.header.cells.is_empty()) {

@@ -1,7 +1,7 @@
 //! `duplicate-key`: two rows with the same key but different content.
 
 use super::{Check, CheckContext, Kind};
-use crate::diagnostic::Finding;
+use crate::diagnostic::{Finding, Sink};
 use crate::document::Row;
 use crate::fields::columns::bound_columns;
 use crate::fields::defaults::key_columns;
@@ -49,7 +49,7 @@ impl Kind for DuplicateKey {
 }
 
 impl Check for DuplicateKey {
-    fn check(&self, cx: &CheckContext<'_>, out: &mut Vec<Finding>) {
+    fn check(&self, cx: &CheckContext<'_>, out: &mut dyn Sink) {
         let doc = cx.doc;
         for (t, (table, copies)) in doc.tables.iter().zip(cx.copies()).enumerate() {
             let Some(column) = cx.key_column(t, &self.key_columns) else {

@@ -2,7 +2,7 @@
 //! links identify the row; in a table whose rows are papers, the same paper under two titles.
 
 use super::{Check, CheckContext, Kind};
-use crate::diagnostic::Finding;
+use crate::diagnostic::{Finding, Sink};
 use crate::document::{Link, LinkKind, Place, Span, Table};
 use crate::fields::columns::{bound_columns, key_column, row_key};
 use crate::fields::defaults::key_columns;
@@ -125,7 +125,7 @@ struct First {
 }
 
 impl Check for DuplicateLink {
-    fn check(&self, cx: &CheckContext<'_>, out: &mut Vec<Finding>) {
+    fn check(&self, cx: &CheckContext<'_>, out: &mut dyn Sink) {
         let doc = cx.doc;
         let s = &self.settings;
         for ((index, table), copies) in doc.tables.iter().enumerate().zip(cx.copies()) {

@@ -1,7 +1,7 @@
 //! `duplicate-row`: a row equal to an earlier row of the same table.
 
 use super::{Check, CheckContext, Kind, NoSettings};
-use crate::diagnostic::{Finding, Fix};
+use crate::diagnostic::{Finding, Fix, Sink};
 use crate::document::Row;
 use crate::fields::text::{cell_as_seen, normalize_cell, trim};
 use foldhash::{HashMap, HashMapExt};
@@ -18,7 +18,7 @@ impl Kind for DuplicateRow {
 }
 
 impl Check for DuplicateRow {
-    fn check(&self, cx: &CheckContext<'_>, out: &mut Vec<Finding>) {
+    fn check(&self, cx: &CheckContext<'_>, out: &mut dyn Sink) {
         let doc = cx.doc;
         for (table, copies) in doc.tables.iter().zip(cx.copies()) {
             for &(first, dup) in copies {

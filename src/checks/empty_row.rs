@@ -1,7 +1,7 @@
 //! `empty-row`: a row whose cells are all blank.
 
 use super::{Check, CheckContext, Kind, NoSettings};
-use crate::diagnostic::{Finding, Fix};
+use crate::diagnostic::{Finding, Fix, Sink};
 
 pub struct EmptyRow;
 
@@ -14,7 +14,7 @@ impl Kind for EmptyRow {
 }
 
 impl Check for EmptyRow {
-    fn check(&self, cx: &CheckContext<'_>, out: &mut Vec<Finding>) {
+    fn check(&self, cx: &CheckContext<'_>, out: &mut dyn Sink) {
         let doc = cx.doc;
         for table in &doc.tables {
             for row in table.rows.iter().filter(|r| r.is_blank(doc.source)) {

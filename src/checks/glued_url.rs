@@ -1,7 +1,7 @@
 //! `glued-url`: two URLs run together, so renderers link one address that does not exist.
 
 use super::{Check, CheckContext, Kind};
-use crate::diagnostic::{Edit, Finding, Fix};
+use crate::diagnostic::{Edit, Finding, Fix, Sink};
 use crate::document::{Join, LinkKind, find_scheme_separator};
 use serde::Deserialize;
 
@@ -35,7 +35,7 @@ impl Kind for GluedUrl {
 }
 
 impl Check for GluedUrl {
-    fn check(&self, cx: &CheckContext<'_>, out: &mut Vec<Finding>) {
+    fn check(&self, cx: &CheckContext<'_>, out: &mut dyn Sink) {
         let doc = cx.doc;
         for link in &doc.links {
             let urls = doc.meant_urls(link);

@@ -1,7 +1,7 @@
 //! `invalid-value`: a cell outside its column's allowed values.
 
 use super::{Check, CheckContext, Kind};
-use crate::diagnostic::Finding;
+use crate::diagnostic::{Finding, Sink};
 use crate::fields::columns::find_column;
 use crate::fields::text::{normalize_key, plain_text};
 use regex::Regex;
@@ -104,7 +104,7 @@ impl InvalidValue {
 }
 
 impl Check for InvalidValue {
-    fn check(&self, cx: &CheckContext<'_>, out: &mut Vec<Finding>) {
+    fn check(&self, cx: &CheckContext<'_>, out: &mut dyn Sink) {
         let doc = cx.doc;
         for table in &doc.tables {
             let Some(column) = find_column(doc.source, table, &self.settings.columns) else {

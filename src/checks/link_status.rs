@@ -6,7 +6,7 @@
 //! nothing.
 
 use super::{Check, CheckContext, Kind};
-use crate::diagnostic::{Edit, Finding, Fix};
+use crate::diagnostic::{Edit, Finding, Fix, Sink};
 use crate::document::{LinkKind, Place, Span, gfm_autolink_end, meant_urls};
 use crate::fields::defaults::key_columns;
 use crate::fields::text::plain_text;
@@ -50,7 +50,7 @@ pub fn verdict_for<'v>(verdicts: &'v Verdicts, url: &str) -> Option<&'v Settled>
 }
 
 impl Check for LinkStatus {
-    fn check(&self, cx: &CheckContext<'_>, out: &mut Vec<Finding>) {
+    fn check(&self, cx: &CheckContext<'_>, out: &mut dyn Sink) {
         let (doc, Some(verdicts)) = (cx.doc, cx.verdicts) else {
             return;
         };

@@ -2,7 +2,7 @@
 //! values shaped like a compute expression that fail it; `extract` gets accelerator-hours.
 
 use super::{Check, CheckContext, Kind};
-use crate::diagnostic::{Edit, Finding, Fix};
+use crate::diagnostic::{Edit, Finding, Fix, Sink};
 use crate::document::{Document, Span};
 use crate::fields::cells::{FieldSpec, field_values};
 use crate::fields::columns::bound_columns;
@@ -35,7 +35,7 @@ impl MalformedCompute {
 }
 
 impl Check for MalformedCompute {
-    fn check(&self, cx: &CheckContext<'_>, out: &mut Vec<Finding>) {
+    fn check(&self, cx: &CheckContext<'_>, out: &mut dyn Sink) {
         let doc = cx.doc;
         let spec = self.spec();
         for table in &doc.tables {

@@ -2,7 +2,7 @@
 //! [`crate::fields::quantity`] and reports what does not parse, or is spaced unlike its column.
 
 use super::{Check, CheckContext, Kind};
-use crate::diagnostic::{Edit, Finding, Fix};
+use crate::diagnostic::{Edit, Finding, Fix, Sink};
 use crate::document::{Document, Span, Table};
 use crate::fields::cells::{FieldSpec, FieldValue, field_values};
 use crate::fields::columns::{BoundColumn, bound_columns};
@@ -46,7 +46,7 @@ struct Written {
 }
 
 impl Check for MalformedQuantity {
-    fn check(&self, cx: &CheckContext<'_>, out: &mut Vec<Finding>) {
+    fn check(&self, cx: &CheckContext<'_>, out: &mut dyn Sink) {
         let doc = cx.doc;
         let s = &self.settings;
         let mut amounts = Vec::new();
@@ -100,7 +100,7 @@ impl MalformedQuantity {
         column: &BoundColumn,
         kind: ColumnKind,
         amounts: &mut Vec<Amount>,
-        out: &mut Vec<Finding>,
+        out: &mut dyn Sink,
     ) {
         let spec = FieldSpec {
             columns: &[],
@@ -153,7 +153,7 @@ fn record_spacing(field: &FieldValue<'_>, amounts: &[Amount], written: &mut Vec<
 
 /// Reports the amounts spaced unlike most amounts of the same unit (any case) in the column;
 /// on a tie, the first one written sets the style.
-fn spacing_findings(source: &str, written: &[Written], out: &mut Vec<Finding>) {
+fn spacing_findings(source: &str, written: &[Written], out: &mut dyn Sink) {
     let unit = |w: &Written| &source[w.unit.clone()];
     // Few distinct units per column, so a linear search per amount stays cheap.
     let mut groups: Vec<Vec<&Written>> = Vec::new();

@@ -2,7 +2,7 @@
 
 use super::link_status::verdict_for;
 use super::{Check, CheckContext, Kind};
-use crate::diagnostic::{Edit, Finding, Fix};
+use crate::diagnostic::{Edit, Finding, Fix, Sink};
 use crate::document::{
     Document, Join, Link, LinkKind, find_scheme_separator, starts_with_ignore_case,
 };
@@ -35,7 +35,7 @@ impl Kind for MalformedUrl {
 }
 
 impl Check for MalformedUrl {
-    fn check(&self, cx: &CheckContext<'_>, out: &mut Vec<Finding>) {
+    fn check(&self, cx: &CheckContext<'_>, out: &mut dyn Sink) {
         let doc = cx.doc;
         for link in &doc.links {
             let urls = doc.meant_urls(link);

@@ -14,7 +14,7 @@
 
 use super::link_status::verdict_for;
 use super::{Check, CheckContext, Kind};
-use crate::diagnostic::Finding;
+use crate::diagnostic::{Finding, Sink};
 use crate::document::{Document, Span, Table};
 use crate::fields::columns::find_column;
 use crate::fields::defaults::key_columns;
@@ -95,7 +95,7 @@ struct Row<'p> {
 }
 
 impl Check for MismatchedPaper {
-    fn check(&self, cx: &CheckContext<'_>, out: &mut Vec<Finding>) {
+    fn check(&self, cx: &CheckContext<'_>, out: &mut dyn Sink) {
         let (doc, Some(_)) = (cx.doc, cx.verdicts) else {
             return;
         };

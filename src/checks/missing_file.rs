@@ -5,7 +5,7 @@
 
 use super::targets::Pointee;
 use super::{Check, CheckContext, Kind, NoSettings};
-use crate::diagnostic::{Edit, Finding, Fix};
+use crate::diagnostic::{Edit, Finding, Fix, Sink};
 use crate::workspace::{Located, Target, WorkspaceFile};
 use std::path::Path;
 
@@ -20,7 +20,7 @@ impl Kind for MissingFile {
 }
 
 impl Check for MissingFile {
-    fn check(&self, cx: &CheckContext<'_>, out: &mut Vec<Finding>) {
+    fn check(&self, cx: &CheckContext<'_>, out: &mut dyn Sink) {
         let Some(workspace) = cx.workspace.as_ref() else {
             return;
         };

@@ -44,7 +44,7 @@ pub use targets::{LinkTarget, Pointee};
 pub use unresolved_reference::{UnresolvedReference, UnresolvedReferenceSettings};
 pub use url_runs_into_text::UrlRunsIntoText;
 
-use crate::diagnostic::Finding;
+use crate::diagnostic::Sink;
 use crate::document::Document;
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
@@ -52,7 +52,7 @@ use serde_json::{Map, Value};
 
 /// What one check kind does: read a document (with its context), push findings.
 pub trait Check: Send + Sync {
-    fn check(&self, cx: &CheckContext<'_>, out: &mut Vec<Finding>);
+    fn check(&self, cx: &CheckContext<'_>, out: &mut dyn Sink);
 
     /// Adds the normalized values of this kind's field to the rows of table `table` (by row
     /// index), for `extract`. Only field kinds have any.

@@ -4,7 +4,7 @@
 
 use super::link_status::{verdict_for, where_};
 use super::{Check, CheckContext, Kind};
-use crate::diagnostic::Finding;
+use crate::diagnostic::{Finding, Sink};
 use crate::links::Verdict;
 use serde::Deserialize;
 
@@ -38,7 +38,7 @@ impl Kind for PaperStatus {
 }
 
 impl Check for PaperStatus {
-    fn check(&self, cx: &CheckContext<'_>, out: &mut Vec<Finding>) {
+    fn check(&self, cx: &CheckContext<'_>, out: &mut dyn Sink) {
         let (doc, Some(verdicts)) = (cx.doc, cx.verdicts) else {
             return;
         };

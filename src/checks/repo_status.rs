@@ -5,7 +5,7 @@
 
 use super::link_status::{verdict_for, where_};
 use super::{Check, CheckContext, Kind};
-use crate::diagnostic::Finding;
+use crate::diagnostic::{Finding, Sink};
 use crate::links::config::ConfigDuration;
 use crate::links::{RepoFacts, Verdict};
 use serde::Deserialize;
@@ -50,7 +50,7 @@ impl Kind for RepoStatus {
 }
 
 impl Check for RepoStatus {
-    fn check(&self, cx: &CheckContext<'_>, out: &mut Vec<Finding>) {
+    fn check(&self, cx: &CheckContext<'_>, out: &mut dyn Sink) {
         let (doc, Some(verdicts)) = (cx.doc, cx.verdicts) else {
             return;
         };

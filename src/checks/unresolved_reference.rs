@@ -1,7 +1,7 @@
 //! `unresolved-reference`: a `同X` / `same as X` cell that names no row of the table.
 
 use super::{Check, CheckContext, Kind};
-use crate::diagnostic::Finding;
+use crate::diagnostic::{Finding, Sink};
 use crate::document::{Document, Span, Table};
 use crate::fields::defaults::key_columns;
 use crate::fields::text::{normalize_key, plain_text};
@@ -52,7 +52,7 @@ impl Kind for UnresolvedReference {
 }
 
 impl Check for UnresolvedReference {
-    fn check(&self, cx: &CheckContext<'_>, out: &mut Vec<Finding>) {
+    fn check(&self, cx: &CheckContext<'_>, out: &mut dyn Sink) {
         let doc = cx.doc;
         for (t, table) in doc.tables.iter().enumerate() {
             let Some(key_column) = cx.key_column(t, &self.key_columns) else {

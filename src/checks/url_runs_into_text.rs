@@ -1,7 +1,7 @@
 //! `url-runs-into-text`: a bare URL followed by text with no separator.
 
 use super::{Check, CheckContext, Kind, NoSettings};
-use crate::diagnostic::{Edit, Finding, Fix};
+use crate::diagnostic::{Edit, Finding, Fix, Sink};
 
 pub struct UrlRunsIntoText;
 
@@ -14,7 +14,7 @@ impl Kind for UrlRunsIntoText {
 }
 
 impl Check for UrlRunsIntoText {
-    fn check(&self, cx: &CheckContext<'_>, out: &mut Vec<Finding>) {
+    fn check(&self, cx: &CheckContext<'_>, out: &mut dyn Sink) {
         let doc = cx.doc;
         for link in &doc.links {
             for url in doc.meant_urls(link) {

@@ -75,7 +75,12 @@ pub fn write_human(
             continue;
         }
         let lines = LineIndex::new(&file.source);
-        for batch in file.diagnostics.chunks(DRAWN_AT_ONCE) {
+        let mut diagnostics = file.diagnostics.iter();
+        loop {
+            let batch: Vec<Diagnostic> = diagnostics.by_ref().take(DRAWN_AT_ONCE).collect();
+            if batch.is_empty() {
+                break;
+            }
             // Drawing is independent per finding: in parallel, then written in order.
             let drawn: Vec<String> = batch
                 .par_iter()

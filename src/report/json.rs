@@ -93,10 +93,14 @@ struct Diagnostics<'a>(&'a Outcome);
 
 impl Serialize for Diagnostics<'_> {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let files = self.0.files.iter();
-        serializer.collect_seq(
-            files.flat_map(|file| file.diagnostics.iter().map(move |d| diagnostic(file, d))),
-        )
+        use serde::ser::SerializeSeq;
+        let mut seq = serializer.serialize_seq(None)?;
+        for file in &self.0.files {
+            for d in &file.diagnostics {
+                seq.serialize_element(&diagnostic(file, &d))?;
+            }
+        }
+        seq.end()
     }
 }
 

@@ -83,7 +83,7 @@ pub fn render_markdown(outcome: &Outcome, options: &MarkdownOptions) -> String {
         let mut section = String::new();
         file_heading(file, options, &mut section);
         for (rows, d) in file.diagnostics.iter().enumerate() {
-            let row = finding_row(file, d, options);
+            let row = finding_row(file, &d, options);
             if out.len() + section.len() + row.len() > budget {
                 if rows > 0 {
                     out.push_str(&section);

@@ -106,7 +106,7 @@ impl Serialize for Results<'_> {
         for file in &self.outcome.files {
             let uri = uri(&file.path);
             for d in &file.diagnostics {
-                seq.serialize_element(&result(&uri, d, self.rules))?;
+                seq.serialize_element(&result(&uri, &d, self.rules))?;
             }
         }
         seq.end()

@@ -182,7 +182,7 @@ mod tests {
     //! Adding a kind is one check type, one line in a `check_kinds!` list and one rule file:
     //! this module adds one beside a built-in kind and runs it, touching nothing else.
     use crate::checks::{self, Check, CheckContext, Kind};
-    use crate::diagnostic::Finding;
+    use crate::diagnostic::{Finding, Sink};
     use crate::document::Document;
 
     /// A new kind with settings of its own: reports table headers written in capitals.
@@ -206,7 +206,7 @@ mod tests {
     }
 
     impl Check for ShoutingHeader {
-        fn check(&self, cx: &CheckContext<'_>, out: &mut Vec<Finding>) {
+        fn check(&self, cx: &CheckContext<'_>, out: &mut dyn Sink) {
             for table in &cx.doc.tables {
                 for cell in &table.header.cells {
                     let text = cx.doc.text(&cell.span());

@@ -13,7 +13,7 @@ pub fn code_actions(
     report: &FileReport,
     wanted: &Span,
 ) -> Vec<CodeActionOrCommand> {
-    let touched: Vec<&Diagnostic> = report
+    let touched: Vec<Diagnostic> = report
         .diagnostics
         .iter()
         .filter(|d| d.finding.span.start <= wanted.end && wanted.start <= d.finding.span.end)
@@ -24,7 +24,7 @@ pub fn code_actions(
     let doc = Document::parse(view.text);
     let mut actions = Vec::new();
     for d in touched {
-        let diagnostic = view.diagnostic(d);
+        let diagnostic = view.diagnostic(&d);
         if let Some(fix) = d.finding.fix.as_ref().filter(|f| f.safe) {
             let edits = fix
                 .edits

@@ -3,7 +3,7 @@
 use super::position::{Encoding, Lines};
 use crate::config::ConfigError;
 use crate::diagnostic::Severity;
-use crate::engine::Diagnostic;
+use crate::engine::{Diagnostic, Diagnostics};
 use lsp_types::{
     DiagnosticRelatedInformation, DiagnosticSeverity, Location, NumberOrString, Position, Range,
     Uri,
@@ -59,7 +59,7 @@ impl View<'_> {
 
 /// The `publishDiagnostics` notification of a document's findings, written one finding at a
 /// time: neither the LSP diagnostics nor a JSON tree of them are ever all in memory.
-pub fn publish(view: &View<'_>, diagnostics: &[Diagnostic], version: i32) -> lsp_server::Message {
+pub fn publish(view: &View<'_>, diagnostics: &Diagnostics, version: i32) -> lsp_server::Message {
     let mut json = format!(
         r#"{{"jsonrpc":"2.0","method":"textDocument/publishDiagnostics","params":{{"uri":{},"version":{version},"diagnostics":["#,
         serde_json::Value::String(view.uri.as_str().to_string())
@@ -70,7 +70,7 @@ pub fn publish(view: &View<'_>, diagnostics: &[Diagnostic], version: i32) -> lsp
             json.push(b',');
         }
         // Serializing a struct of strings and numbers into memory cannot fail.
-        let _ = serde_json::to_writer(&mut json, &view.diagnostic(d));
+        let _ = serde_json::to_writer(&mut json, &view.diagnostic(&d));
     }
     json.extend_from_slice(b"]}}");
     super::transport::written(String::from_utf8_lossy(&json).into_owned())

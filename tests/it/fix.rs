@@ -12,7 +12,7 @@ fn fix_text(text: &str) -> String {
     let fixes: Vec<_> = report
         .diagnostics
         .iter()
-        .filter_map(|d| d.finding.fix.as_ref())
+        .filter_map(|d| d.finding.fix)
         .collect();
     survey_lint::fix::apply(text, &fixes).0
 }
@@ -131,7 +131,7 @@ proptest! {
     fn fix_changes_no_byte_outside_its_edits(text in survey()) {
         let linter = Linter::new(RuleSet::builtin());
         let report = linter.lint("a.md".into(), Arc::new(text.clone()), None);
-        let fixes: Vec<_> = report.diagnostics.iter().filter_map(|d| d.finding.fix.as_ref()).filter(|f| f.safe).collect();
+        let fixes: Vec<_> = report.diagnostics.iter().filter_map(|d| d.finding.fix).filter(|f| f.safe).collect();
         let (fixed, _) = survey_lint::fix::apply(&text, &fixes);
         // Replay: the text between consecutive applied edits is copied byte for byte.
         let mut edits: Vec<_> = fixes.iter().flat_map(|f| f.edits.iter()).collect();

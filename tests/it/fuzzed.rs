@@ -30,10 +30,10 @@ fn a_rule_then_text_then_a_rule_is_not_front_matter() {
     assert_eq!(doc.tables.len(), 1, "the table between two rules is read");
     let linter = Linter::new(RuleSet::builtin());
     let report = linter.lint("s.md".into(), Arc::new(survey.to_string()), None);
-    let rules: Vec<&str> = report
+    let rules: Vec<String> = report
         .diagnostics
         .iter()
-        .map(|d| d.rule.name.as_str())
+        .map(|d| d.rule.name.clone())
         .collect();
     assert_eq!(rules, ["glued-url"]);
     // Front matter at the very start is still front matter, and a rule pair after it is not.

@@ -29,6 +29,8 @@ fn findings_of(rule: &str, source: &str) -> Vec<engine::Diagnostic> {
     linter_in_fixtures(rule)
         .lint(path, Arc::new(source.to_string()), None)
         .diagnostics
+        .iter()
+        .collect()
 }
 
 #[test]

@@ -1,7 +1,11 @@
 //! Runs a [`RuleSet`] over one document and resolves findings into located [`Diagnostic`]s.
 
+mod store;
+
+pub use store::Diagnostics;
+
 use crate::checks::CheckContext;
-use crate::diagnostic::{Finding, Severity};
+use crate::diagnostic::{Finding, Severity, Sink};
 use crate::document::{Document, LineCol, LineIndex, Span, floor_char_boundary};
 use crate::exceptions::{Exception, Subject};
 use crate::fields::defaults::key_columns;
@@ -13,6 +17,7 @@ use crate::workspace::Workspace;
 use rayon::prelude::*;
 use std::borrow::Cow;
 use std::sync::{Arc, OnceLock};
+use store::Collector;
 
 /// A finding of one rule, located in its file.
 #[derive(Debug, Clone)]
@@ -51,7 +56,7 @@ pub struct FileReport {
     /// The file's size and modification time when `source` was read from it, if it was:
     /// `--fix` writes only a file that still matches.
     pub read_as: Option<Fingerprint>,
-    pub diagnostics: Vec<Diagnostic>,
+    pub diagnostics: Diagnostics,
     pub tables: usize,
     pub rows: usize,
     pub links: usize,
@@ -108,37 +113,26 @@ impl Linter {
         let cx = CheckContext::new(doc, verdicts).with_workspace(workspace);
         let suppressions = Suppressions::new(doc);
         let keys = RowKeys::new(&cx);
-        let (keys, suppressions) = (&keys, &suppressions);
         // Rules are independent and share the context: they run in parallel.
-        let per_rule: Vec<Vec<Diagnostic>> = (self.rules.rules)
+        let collectors: Vec<Collector> = (self.rules.rules)
             .par_iter()
             .map(|rule| {
-                let mut findings = Vec::new();
-                rule.check.check(&cx, &mut findings);
-                let spec = &rule.spec;
-                let kept = findings.into_iter().filter_map(|finding| {
-                    let line = doc.lines.line(finding.span.start);
-                    if suppressions.suppresses(spec, finding.span.start, line) {
-                        return None;
-                    }
-                    let about = keys.about(&finding.span);
-                    let subject = Subject {
-                        rule_name: &spec.name,
-                        rule_code: &spec.code,
-                        key: about.key.as_deref(),
-                        url: finding.url.as_deref(),
-                    };
-                    if self.exceptions.iter().any(|e| e.matches(&subject)) {
-                        return None;
-                    }
-                    Some((finding, about))
-                });
-                into_diagnostics(kept.collect(), spec, rule.severity)
+                let mut sink = RuleSink {
+                    spec: &rule.spec,
+                    severity: rule.severity,
+                    lines: &doc.lines,
+                    suppressions: &suppressions,
+                    keys: &keys,
+                    exceptions: &self.exceptions,
+                    kept: Collector::default(),
+                };
+                rule.check.check(&cx, &mut sink);
+                sink.kept
             })
             .collect();
-        let mut diagnostics = concat_largest_first(per_rule);
-        locate_all(&mut diagnostics, &doc.lines, source);
-        sort_in_place(&mut diagnostics);
+        let diagnostics = Collector::finish(collectors, source, |offsets| {
+            locate_all(offsets, &doc.lines, source)
+        });
         FileReport {
             path,
             tables: doc.tables.len(),
@@ -151,88 +145,57 @@ impl Linter {
     }
 }
 
-/// Findings handed over in pieces from the end, whose buffer shrinks as the diagnostics grow:
-/// a rule with a million findings does not hold both at full size at once.
-fn into_diagnostics(
-    mut findings: Vec<(Finding, About)>,
-    spec: &Arc<RuleSpec>,
+/// Where a rule's findings go: those that inline comments suppress or that match an accepted
+/// exception are dropped, the rest kept as diagnostics as they come.
+struct RuleSink<'a, 'd> {
+    spec: &'a Arc<RuleSpec>,
     severity: Severity,
-) -> Vec<Diagnostic> {
-    const PIECE: usize = 1 << 16;
-    let mut diagnostics = Vec::with_capacity(findings.len());
-    while !findings.is_empty() {
-        let piece = findings.len().saturating_sub(PIECE);
-        diagnostics.extend(
-            findings
-                .drain(piece..)
-                .rev()
-                .map(|(finding, about)| Diagnostic {
-                    rule: spec.clone(),
-                    severity,
-                    start: LineCol::default(),
-                    end: LineCol::default(),
-                    related: vec![LineCol::default(); finding.related.len()],
-                    finding,
-                    about,
-                }),
-        );
-        findings.shrink_to_fit();
-    }
-    diagnostics.reverse();
-    diagnostics
+    lines: &'a LineIndex,
+    suppressions: &'a Suppressions,
+    keys: &'a RowKeys<'d>,
+    exceptions: &'a [Exception],
+    kept: Collector,
 }
 
-/// Sorts by position, then rule, stably, without the buffer of half the diagnostics that a
-/// stable sort of them takes: the order is found on indices, then applied by swaps.
-fn sort_in_place(diagnostics: &mut [Diagnostic]) {
-    fn key(d: &Diagnostic) -> (LineCol, &str, usize) {
-        (d.start, d.rule.name.as_str(), d.finding.span.start)
-    }
-    let mut order: Vec<u32> = (0..diagnostics.len() as u32).collect();
-    order.sort_by(|&a, &b| key(&diagnostics[a as usize]).cmp(&key(&diagnostics[b as usize])));
-    // Position i takes the diagnostic at order[i]: each cycle of the permutation is walked
-    // once, and a walked position is marked by pointing at itself.
-    for start in 0..order.len() {
-        let mut current = start;
-        loop {
-            let next = order[current] as usize;
-            order[current] = current as u32;
-            if next == start {
-                break;
-            }
-            diagnostics.swap(current, next);
-            current = next;
+impl Sink for RuleSink<'_, '_> {
+    fn push(&mut self, finding: Finding) {
+        let (spec, start) = (self.spec, finding.span.start);
+        if (self.suppressions).suppresses(spec, start, self.lines.line(start)) {
+            return;
         }
-    }
-}
-
-/// The rules' diagnostics in one vector, grown from the largest: the largest is not copied.
-fn concat_largest_first(mut per_rule: Vec<Vec<Diagnostic>>) -> Vec<Diagnostic> {
-    let largest = (0..per_rule.len()).max_by_key(|&i| per_rule[i].len());
-    let mut all = largest.map_or_else(Vec::new, |i| std::mem::take(&mut per_rule[i]));
-    all.reserve_exact(per_rule.iter().map(Vec::len).sum());
-    per_rule.into_iter().for_each(|rest| all.extend(rest));
-    all
-}
-
-/// Sets where every diagnostic starts and ends, and where its related spans start. The offsets
-/// are sorted and swept once, each column counted from the offset before it on the same line:
-/// a line that holds thousands of findings (a glued run of URLs) is walked once, not once per
-/// finding.
-fn locate_all(diagnostics: &mut [Diagnostic], lines: &LineIndex, source: &str) {
-    // (offset, diagnostic, which): which 0 is the start, 1 the end, 2 + k related span k.
-    let mut queries: Vec<(usize, u32, u32)> = Vec::with_capacity(diagnostics.len() * 2);
-    for (i, d) in diagnostics.iter().enumerate() {
-        let i = i as u32;
-        queries.push((d.finding.span.start, i, 0));
-        queries.push((d.finding.span.end, i, 1));
-        for (k, r) in d.finding.related.iter().enumerate() {
-            queries.push((r.span.start, i, 2 + k as u32));
+        let about = self.keys.about(&finding.span);
+        let subject = Subject {
+            rule_name: &spec.name,
+            rule_code: &spec.code,
+            key: about.key.as_deref(),
+            url: finding.url.as_deref(),
+        };
+        if self.exceptions.iter().any(|e| e.matches(&subject)) {
+            return;
         }
+        self.kept.push(Diagnostic {
+            rule: spec.clone(),
+            severity: self.severity,
+            finding,
+            start: LineCol::default(),
+            end: LineCol::default(),
+            related: Vec::new(),
+            about,
+        });
     }
-    queries.sort_unstable();
+}
+
+/// The position of each of `offsets`, which are sorted: they are swept once, each column
+/// counted from the offset before it on the same line, so a line that holds thousands of
+/// findings (a glued run of URLs) is walked once, not once per finding.
+fn locate_all(
+    offsets: &mut dyn ExactSizeIterator<Item = usize>,
+    lines: &LineIndex,
+    source: &str,
+) -> Vec<LineCol> {
+    let mut positions = Vec::with_capacity(offsets.len());
     let mut cursor: Option<(usize, LineCol)> = None;
-    for (offset, i, which) in queries {
+    for offset in offsets {
         let offset = floor_char_boundary(source, offset.min(source.len()));
         let line = lines.line(offset);
         let column = match cursor {
@@ -243,13 +206,9 @@ fn locate_all(diagnostics: &mut [Diagnostic], lines: &LineIndex, source: &str) {
         };
         let at = LineCol { line, column };
         cursor = Some((offset, at));
-        let d = &mut diagnostics[i as usize];
-        match which {
-            0 => d.start = at,
-            1 => d.end = at,
-            k => d.related[k as usize - 2] = at,
-        }
+        positions.push(at);
     }
+    positions
 }
 
 /// The normalized key of every row, for naming rows in exceptions and baselines; a table's
