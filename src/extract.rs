@@ -27,11 +27,11 @@ pub fn records(path: &str, doc: &Document<'_>, checks: &[Box<dyn Check>]) -> Vec
     let mut out = Vec::new();
     for (t, table) in doc.tables.iter().enumerate() {
         let headers = header_names(doc, t);
-        let mut normalized = vec![Map::new(); table.rows.len()];
+        let mut normalized = vec![Map::new(); table.row_count()];
         for check in checks {
             check.normalize(doc, t, &mut normalized);
         }
-        for (row, normalized) in table.rows.iter().zip(normalized) {
+        for (row, normalized) in table.rows(doc).zip(normalized) {
             let mut fields = Map::new();
             for (name, cell) in headers.iter().zip(&row.cells) {
                 let text = doc.text(&cell.span());

@@ -19,7 +19,7 @@ impl Check for ColumnCount {
         // An HTML table without a header row has no column count to hold rows to.
         for table in doc.tables.iter().filter(|t| !t.header.cells.is_empty()) {
             let expected = table.header.cells.len();
-            for row in &table.rows {
+            for row in table.rows(doc) {
                 let found = row.cells.len();
                 if found == expected {
                     continue;

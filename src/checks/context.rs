@@ -108,7 +108,7 @@ impl<'d> CheckContext<'d> {
             let doc = self.doc;
             let tables = doc.tables.iter();
             tables
-                .map(|t| super::duplicate_row::duplicate_rows(doc.source, &t.rows))
+                .map(|t| super::duplicate_row::duplicate_rows(doc, t))
                 .collect()
         })
     }

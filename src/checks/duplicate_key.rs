@@ -60,7 +60,7 @@ impl Check for DuplicateKey {
             let keys = cx.row_keys(t, column);
             let variants = bound_columns(doc.source, table, &self.variant_columns);
             let mut rows_with_key: HashMap<&str, Vec<usize>> = HashMap::new();
-            for (index, (row, key)) in table.rows.iter().zip(keys.iter()).enumerate() {
+            for (index, (row, key)) in table.rows(doc).zip(keys.iter()).enumerate() {
                 let (Some(cell), Some(key)) = (row.cells.get(column), key) else {
                     continue;
                 };
@@ -70,16 +70,19 @@ impl Check for DuplicateKey {
                 let earlier = rows_with_key.entry(key).or_default();
                 // The first earlier row this one is not a variant of.
                 let same = earlier.iter().copied().find(|&e| {
-                    let e = &table.rows[e];
-                    !variants
-                        .iter()
-                        .any(|v| tells_apart(doc.source, e, row, v.index))
+                    table.row(doc, e).is_some_and(|e| {
+                        !variants
+                            .iter()
+                            .any(|v| tells_apart(doc.source, &e, &row, v.index))
+                    })
                 });
                 earlier.push(index);
                 let Some(first) = same else {
                     continue;
                 };
-                let first_row = &table.rows[first];
+                let Some(first_row) = table.row(doc, first) else {
+                    continue;
+                };
                 let first_cell = &first_row.cells[column];
                 out.push(
                     Finding::new(
@@ -147,7 +150,7 @@ mod tests {
         assert_eq!(numbers_in("1.2.3"), Vec::<f64>::new());
         let md = "| M | Size |\n|---|---|\n| a | 7B |\n| a | 13B |\n| a | 7/13B |\n| a | - |\n";
         let doc = crate::document::Document::parse(md);
-        let rows = &doc.tables[0].rows;
+        let rows: Vec<_> = doc.tables[0].rows(&doc).collect();
         assert!(tells_apart(md, &rows[0], &rows[1], 1));
         assert!(!tells_apart(md, &rows[1], &rows[2], 1));
         assert!(!tells_apart(md, &rows[0], &rows[3], 1));

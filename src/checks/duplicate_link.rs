@@ -3,12 +3,13 @@
 
 use super::{Check, CheckContext, Kind};
 use crate::diagnostic::{Finding, Sink};
-use crate::document::{Link, LinkKind, Place, Span, Table};
+use crate::document::{Document, Link, LinkKind, Place, Row, Span, Table};
 use crate::fields::columns::{bound_columns, key_column, row_key};
 use crate::fields::defaults::key_columns;
 use foldhash::{HashMap, HashMapExt, HashSet};
 use regex::RegexSet;
 use serde::{Deserialize, Deserializer};
+use std::cell::RefCell;
 
 /// The settings of a `duplicate-link` rule.
 #[derive(Debug, Clone, Deserialize)]
@@ -137,9 +138,16 @@ impl Check for DuplicateLink {
             let copies: HashSet<usize> = copies.iter().map(|&(_, dup)| dup).collect();
             // What a row calls a paper it links: the link's text, or the row's title when the
             // text is only a label (`[pdf]`). Needed only when a paper comes again.
+            // The rows read for `name_in`, each once: a row can hold thousands of links.
+            let read: RefCell<HashMap<usize, Row>> = RefCell::default();
             let name_in = |place: &Place, link: &Link| {
                 let title = || columns.titles.get(place.row)?.clone();
-                link_text(doc.source, place_cell(table, place), link)
+                let mut read = read.borrow_mut();
+                let row = read.entry(place.row).or_insert_with(|| {
+                    (table.row(doc, place.row)).unwrap_or_else(|| table.header.clone())
+                });
+                let cell = row.cells.get(place.cell).map(|c| c.span());
+                link_text(doc.source, cell.unwrap_or_default(), link)
                     .map(row_key)
                     .filter(|n| !n.is_empty())
                     .or_else(title)
@@ -186,7 +194,7 @@ impl Check for DuplicateLink {
                                     url.span(),
                                     format!(
                                         "`{text}` is also linked in row {}, under another title",
-                                        table.rows[first.row].line
+                                        line_of(doc, table, first.row)
                                     ),
                                 )
                                 .url(text)
@@ -212,7 +220,7 @@ impl Check for DuplicateLink {
                     out.push(
                         Finding::new(
                             url.span(),
-                            format!("`{text}` is also linked in row {}", table.rows[first.row].line),
+                            format!("`{text}` is also linked in row {}", line_of(doc, table, first.row)),
                         )
                         .url(text)
                         .label("linked again here")
@@ -225,9 +233,9 @@ impl Check for DuplicateLink {
     }
 }
 
-/// The span of the cell a place names.
-fn place_cell(table: &Table, place: &Place) -> Span {
-    table.rows[place.row].cells[place.cell].span()
+/// The line of body row `row`.
+fn line_of(doc: &Document<'_>, table: &Table, row: usize) -> usize {
+    table.row_line(doc, row).unwrap_or_default()
 }
 
 /// The text of an inline link `[text](url)` whose target is `link`, within `cell`; `None` for
@@ -310,7 +318,7 @@ mod tests {
     fn the_text_of_an_inline_link() {
         let md = "| T |\n|---|\n| see [**A** [b]](https://x) and <https://y> |\n";
         let doc = crate::document::Document::parse(md);
-        let cell = doc.tables[0].rows[0].cells[0].span();
+        let cell = doc.tables[0].row(&doc, 0).unwrap().cells[0].span();
         let texts: Vec<Option<&str>> = doc
             .links
             .iter()

@@ -2,7 +2,7 @@
 
 use super::{Check, CheckContext, Kind, NoSettings};
 use crate::diagnostic::{Finding, Fix, Sink};
-use crate::document::Row;
+use crate::document::{Document, Row, Table};
 use crate::fields::text::{cell_as_seen, normalize_cell, trim};
 use foldhash::{HashMap, HashMapExt};
 use std::hash::{BuildHasher, Hasher};
@@ -22,7 +22,10 @@ impl Check for DuplicateRow {
         let doc = cx.doc;
         for (table, copies) in doc.tables.iter().zip(cx.copies()) {
             for &(first, dup) in copies {
-                let (first, dup) = (&table.rows[first], &table.rows[dup]);
+                let (Some(first), Some(dup)) = (table.row(doc, first), table.row(doc, dup)) else {
+                    continue;
+                };
+                let (first, dup) = (&first, &dup);
                 // Deleting a copy that differs only in markup or spacing loses that markup: the
                 // fix is offered but not applied by `--fix`.
                 let exact = same_text(doc.source, first, dup);
@@ -49,20 +52,21 @@ impl Check for DuplicateRow {
 }
 
 /// Pairs of (first occurrence, later duplicate) row indexes; blank rows are left to `empty-row`.
-pub(super) fn duplicate_rows(source: &str, rows: &[Row]) -> Vec<(usize, usize)> {
+pub(super) fn duplicate_rows(doc: &Document<'_>, table: &Table) -> Vec<(usize, usize)> {
+    let source = doc.source;
     // Rows are bucketed by a fingerprint that NFKC-equal rows share, so that no row is
     // normalized or copied unless its fingerprint matches an earlier row's.
-    let mut first_with: HashMap<u64, usize> = HashMap::with_capacity(rows.len());
+    let mut first_with: HashMap<u64, usize> = HashMap::new();
     // Distinct rows whose fingerprints collide: rare, so kept apart from the map.
     let mut collided: Vec<(u64, usize)> = Vec::new();
     let mut pairs = Vec::new();
     let mut buffer = Vec::new();
     let state = foldhash::fast::RandomState::default();
-    for (index, row) in rows.iter().enumerate() {
+    for (index, row) in table.rows(doc).enumerate() {
         if row.is_blank(source) {
             continue;
         }
-        let print = fingerprint(source, row, &mut buffer, &state);
+        let print = fingerprint(source, &row, &mut buffer, &state);
         let Some(&first) = first_with.get(&print) else {
             first_with.insert(print, index);
             continue;
@@ -74,7 +78,9 @@ pub(super) fn duplicate_rows(source: &str, rows: &[Row]) -> Vec<(usize, usize)> 
                     .filter(|(p, _)| *p == print)
                     .map(|&(_, i)| i),
             )
-            .find(|&earlier| same_cells(source, &rows[earlier], row));
+            .find(|&earlier| {
+                (table.row(doc, earlier)).is_some_and(|e| same_cells(source, &e, &row))
+            });
         match earlier {
             Some(first) => pairs.push((first, index)),
             None => collided.push((print, index)),
@@ -203,7 +209,7 @@ mod tests {
 
     fn pairs(md: &str) -> Vec<(usize, usize)> {
         let doc = Document::parse(md);
-        duplicate_rows(md, &doc.tables[0].rows)
+        duplicate_rows(&doc, &doc.tables[0])
     }
 
     #[test]

@@ -17,7 +17,7 @@ impl Check for EmptyRow {
     fn check(&self, cx: &CheckContext<'_>, out: &mut dyn Sink) {
         let doc = cx.doc;
         for table in &doc.tables {
-            for row in table.rows.iter().filter(|r| r.is_blank(doc.source)) {
+            for row in table.rows(doc).filter(|r| r.is_blank(doc.source)) {
                 let finding = Finding::new(row.span.clone(), "row has no content")
                     .label("every cell is blank")
                     .help("delete this row");

@@ -111,7 +111,7 @@ impl Check for InvalidValue {
                 continue;
             };
             let header = plain_text(doc.text(&table.header.cells[column].span())).into_owned();
-            for row in &table.rows {
+            for row in table.rows(doc) {
                 let Some(cell) = row.cells.get(column) else {
                     continue;
                 };

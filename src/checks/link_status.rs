@@ -233,13 +233,13 @@ pub(super) fn where_(cx: &CheckContext<'_>, place: Place) -> String {
         .unwrap_or_default();
     let key = cx
         .key_column(place.table, &key_columns())
-        .and_then(|k| table.rows[place.row].cells.get(k))
+        .and_then(|k| table.cell(doc.source, place.row, k))
         .map(|c| plain_text(doc.text(&c.span())).trim().to_string());
     match key {
         Some(key) if !key.is_empty() => format!(", in row `{key}`, column `{column}`"),
         _ => format!(
             ", in line {}'s column `{column}`",
-            table.rows[place.row].line
+            table.row_line(doc, place.row).unwrap_or_default()
         ),
     }
 }

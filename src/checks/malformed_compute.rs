@@ -400,7 +400,7 @@ mod tests {
         field_values(md, table, &columns, &spec, |field| {
             if let Ok(c) = parse_compute(field.text, &s) {
                 normalized.push((
-                    table.rows[field.row].line,
+                    table.row_line(&doc, field.row).unwrap(),
                     c.accelerator,
                     c.accelerator_hours(),
                 ));
@@ -425,7 +425,7 @@ mod tests {
         let rows: Vec<usize> = doc
             .tables
             .iter()
-            .flat_map(|t| &t.rows)
+            .flat_map(|t| t.rows(&doc))
             .map(|r| r.line)
             .collect();
         let lines: Vec<usize> = found.iter().map(|f| doc.lines.line(f.span.start)).collect();

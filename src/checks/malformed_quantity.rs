@@ -532,7 +532,7 @@ mod tests {
         let doc = Document::parse(md);
         let table = &doc.tables[0];
         let params = bound_columns(md, table, &s.parameter_columns);
-        let llama = &table.rows[0].cells[params[0].index].span();
+        let llama = &table.row(&doc, 0).unwrap().cells[params[0].index].span();
         assert_eq!(
             parameter_counts(&md[llama.clone()], &s, None),
             [7e9, 13e9, 33e9, 65e9]

@@ -194,7 +194,7 @@ fn rows_of<'p>(
     };
     let table = &doc.tables[t];
     // Per row and cell, the papers linked.
-    let mut linked: Vec<Vec<(usize, Linked<'p>)>> = vec![Vec::new(); table.rows.len()];
+    let mut linked: Vec<Vec<(usize, Linked<'p>)>> = vec![Vec::new(); table.row_count()];
     for (place, link) in doc.links_in_cells(t) {
         for url in doc.meant_urls(link) {
             let text = doc.url(link, url);
@@ -213,7 +213,7 @@ fn rows_of<'p>(
         }
     }
     let mut rows = Vec::new();
-    for (index, row) in table.rows.iter().enumerate() {
+    for (index, row) in table.rows(doc).enumerate() {
         let text_of = |column: Option<usize>| {
             let cell = row.cells.get(column?)?;
             let text = reader_text(doc.text(&cell.span()));

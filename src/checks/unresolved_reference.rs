@@ -59,7 +59,9 @@ impl Check for UnresolvedReference {
                 continue;
             };
             let mut found = Vec::new();
-            for row in table.rows.iter().filter(|r| may_refer(doc.text(&r.span))) {
+            let referring = (0..table.row_count())
+                .filter(|&i| (table.row_span(i)).is_some_and(|span| may_refer(doc.text(&span))));
+            for row in referring.filter_map(|i| table.row(doc, i)) {
                 for (index, cell) in row.cells.iter().enumerate() {
                     if index != key_column {
                         found.extend(references(doc.source, cell.span()));
@@ -139,7 +141,12 @@ impl<'d> Keys<'d> {
             .map(|(key, row)| (strsim::normalized_levenshtein(&name, key), row))
             .filter(|(score, _)| *score >= 0.6)
             .max_by(|a, b| a.0.total_cmp(&b.0))?;
-        let cell = self.table.rows[row].cells[self.column].span();
+        let cell = self
+            .table
+            .row(self.doc, row)?
+            .cells
+            .get(self.column)?
+            .span();
         Some(plain_text(self.doc.text(&cell)).trim().to_string())
     }
 }

@@ -571,12 +571,7 @@ fn build(source: &str, lines: &LineIndex, table: RawTable) -> Option<Table> {
         line: lines.line(table.start),
         cells: Vec::new(),
     });
-    Some(Table {
-        span: table.start..table.end,
-        header,
-        rows,
-        html: true,
-    })
+    Some(Table::html(table.start..table.end, header, rows))
 }
 
 /// Puts the cell a rowspan above carries into `column`, if one does.
@@ -632,8 +627,8 @@ mod tests {
 
     fn cells(doc: &Document<'_>, table: usize) -> Vec<Vec<String>> {
         let t = &doc.tables[table];
-        std::iter::once(&t.header)
-            .chain(&t.rows)
+        std::iter::once(t.header.clone())
+            .chain(t.rows(doc))
             .map(|r| {
                 r.cells
                     .iter()
@@ -657,7 +652,7 @@ mod tests {
                 ["GPT-4", "GPT-4", "OpenAI"],
             ]
         );
-        let rows = &doc.tables[0].rows;
+        let rows: Vec<_> = doc.tables[0].rows(&doc).collect();
         assert_eq!(rows.iter().map(|r| r.line).collect::<Vec<_>>(), [3, 4, 5]);
         // Rows a rowspan reaches into or out of cannot be deleted alone.
         assert!(rows[0].line_span.is_empty() && rows[1].line_span.is_empty());

@@ -81,9 +81,115 @@ pub struct Table {
     pub span: Span,
     /// The header row; for an HTML table without header cells, a row without cells.
     pub header: Row,
-    pub rows: Vec<Row>,
+    /// The body rows: [`Table::rows`], [`Table::row`].
+    body: Body,
     /// Written as HTML.
     pub html: bool,
+}
+
+/// A table's body rows. A GFM row is all in its text on its line, so a GFM table keeps only
+/// where each row's text is (8 bytes a row: a table of a million rows is 6 MB of Markdown) and
+/// reads a row's cells again when it is asked for; an HTML table keeps its rows as read.
+#[derive(Debug, Clone)]
+enum Body {
+    Lines(Vec<(u32, u32)>),
+    Read(Vec<Row>),
+}
+
+impl Table {
+    /// A GFM table: its header and where the text of each body row is.
+    pub(crate) fn gfm(header: Row, rows: Vec<(u32, u32)>) -> Table {
+        let end = rows.last().map_or(header.span.end, |r| r.1 as usize);
+        Table {
+            span: header.span.start..end,
+            header,
+            body: Body::Lines(rows),
+            html: false,
+        }
+    }
+
+    /// An HTML table, from `<table` to `</table>`.
+    pub(crate) fn html(span: Span, header: Row, rows: Vec<Row>) -> Table {
+        Table {
+            span,
+            header,
+            body: Body::Read(rows),
+            html: true,
+        }
+    }
+
+    /// How many body rows the table has.
+    pub fn row_count(&self) -> usize {
+        match &self.body {
+            Body::Lines(rows) => rows.len(),
+            Body::Read(rows) => rows.len(),
+        }
+    }
+
+    /// Where the text of body row `index` is ([`Row::span`]), without reading the row.
+    pub fn row_span(&self, index: usize) -> Option<Span> {
+        match &self.body {
+            Body::Lines(rows) => rows.get(index).map(|r| r.0 as usize..r.1 as usize),
+            Body::Read(rows) => rows.get(index).map(|r| r.span.clone()),
+        }
+    }
+
+    /// Body row `index` of this table of `doc`.
+    pub fn row(&self, doc: &Document<'_>, index: usize) -> Option<Row> {
+        match &self.body {
+            Body::Lines(rows) => {
+                let &(start, end) = rows.get(index)?;
+                Some(Row::read(
+                    doc.source,
+                    &doc.lines,
+                    start as usize..end as usize,
+                ))
+            }
+            Body::Read(rows) => rows.get(index).cloned(),
+        }
+    }
+
+    /// The body rows of this table of `doc`, in order, each read as it is reached.
+    pub fn rows<'a>(&'a self, doc: &'a Document<'_>) -> impl ExactSizeIterator<Item = Row> + 'a {
+        (0..self.row_count()).map(move |i| self.row(doc, i).expect("an index below the count"))
+    }
+
+    /// The line of body row `index`.
+    pub fn row_line(&self, doc: &Document<'_>, index: usize) -> Option<usize> {
+        Some(doc.lines.line(self.row_span(index)?.start))
+    }
+
+    /// Cell `cell` of body row `row` of this table of `source`, read without the cells after
+    /// it.
+    pub fn cell(&self, source: &str, row: usize, cell: usize) -> Option<Cell> {
+        match &self.body {
+            Body::Lines(_) => table::nth_cell(source, self.row_span(row)?, cell),
+            Body::Read(rows) => rows.get(row)?.cells.get(cell).copied(),
+        }
+    }
+
+    /// The cells of body row `index` of this table of `source`.
+    pub fn row_cells(&self, source: &str, index: usize) -> Option<Vec<Cell>> {
+        match &self.body {
+            Body::Lines(_) => Some(split_row(source, self.row_span(index)?)),
+            Body::Read(rows) => Some(rows.get(index)?.cells.clone()),
+        }
+    }
+
+    /// The index of the body row whose text (pipes included) holds `offset`, if one does.
+    pub fn row_at(&self, offset: usize) -> Option<usize> {
+        let (row, span) = match &self.body {
+            Body::Lines(rows) => {
+                let row = rows.partition_point(|r| (r.1 as usize) < offset);
+                (row, self.row_span(row)?)
+            }
+            Body::Read(rows) => {
+                let row = rows.partition_point(|r| r.span.end < offset);
+                (row, self.row_span(row)?)
+            }
+        };
+        (offset >= span.start).then_some(row)
+    }
 }
 
 /// One line of a table: its cells exactly as written, before any renderer pads or truncates them.
@@ -129,6 +235,26 @@ impl Cell {
 }
 
 impl Row {
+    /// The row whose text is `span` (line ending excluded) of a GFM table: its cells, line and
+    /// whole line.
+    pub(crate) fn read(source: &str, lines: &LineIndex, span: Span) -> Row {
+        let line = lines.line(span.start);
+        let line_start = lines.line_start(line);
+        // The line ends after its `\n`, `\r\n` or lone `\r`.
+        let line_end = lines.line_start(line + 1);
+        let line_end = if line_end > line_start {
+            line_end
+        } else {
+            source.len()
+        };
+        Row {
+            cells: split_row(source, span.clone()),
+            span,
+            line_span: line_start..line_end,
+            line,
+        }
+    }
+
     /// The lines to delete to remove this row, when it can be removed alone.
     pub fn delete_span(&self) -> Option<Span> {
         (!self.line_span.is_empty()).then(|| self.line_span.clone())
@@ -231,15 +357,21 @@ impl Document<'_> {
     /// The links that start inside a body cell of table `index`, with their places, in source
     /// order: [`Document::place_of`] for each of them, in one walk over the rows.
     pub fn links_in_cells(&self, index: usize) -> impl Iterator<Item = (Place, &Link)> {
-        let rows = self.tables.get(index).map_or(&[][..], |t| &t.rows[..]);
+        let table = self.tables.get(index);
         let mut row = 0;
+        // The row last read, for the links that follow in it.
+        let mut read: Option<(usize, Row)> = None;
         self.links_in_table(index).iter().filter_map(move |link| {
+            let table = table?;
             let offset = link.span().start;
-            while rows.get(row).is_some_and(|r| r.span.end < offset) {
+            while table.row_span(row).is_some_and(|r| r.end < offset) {
                 row += 1;
             }
-            let r = rows.get(row).filter(|r| offset >= r.span.start)?;
-            let cell = r.cell_at(offset)?;
+            table.row_span(row).filter(|r| offset >= r.start)?;
+            if read.as_ref().is_none_or(|(at, _)| *at != row) {
+                read = Some((row, table.row(self, row)?));
+            }
+            let cell = read.as_ref()?.1.cell_at(offset)?;
             Some((
                 Place {
                     table: index,
@@ -258,12 +390,8 @@ impl Document<'_> {
         if offset < t.span.start {
             return None;
         }
-        let row = t.rows.partition_point(|r| r.span.end < offset);
-        let r = t.rows.get(row)?;
-        if offset < r.span.start {
-            return None;
-        }
-        let cell = r.cell_at(offset)?;
+        let row = t.row_at(offset)?;
+        let cell = t.row(self, row)?.cell_at(offset)?;
         Some(Place { table, row, cell })
     }
 }

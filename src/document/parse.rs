@@ -5,9 +5,7 @@
 //! the author wrote rather than the ones a renderer pads or drops.
 
 use super::html::AnchorMark;
-use super::{
-    Document, Heading, LineIndex, Link, LinkKind, Row, Span, Table, find_bare_urls, split_row,
-};
+use super::{Document, Heading, LineIndex, Link, LinkKind, Row, Span, Table, find_bare_urls};
 use pulldown_cmark::{BrokenLink, CowStr, Event, LinkType, Options, Parser, Tag, TagEnd};
 use std::collections::HashSet;
 
@@ -264,13 +262,17 @@ fn parse_chunk(
     }
 }
 
+/// Where the text of each body row of a table is.
+type RowSpans = Vec<(u32, u32)>;
+
 struct Builder<'s, 'l> {
     source: &'s str,
     lines: &'l LineIndex,
     tables: Vec<Table>,
     links: Vec<Link>,
     html: Vec<Span>,
-    table: Option<(Option<Row>, Vec<Row>)>,
+    /// The table being read: its header, and where the text of each body row is.
+    table: Option<(Option<Row>, RowSpans)>,
     text_run: Option<Span>,
     link_depth: usize,
     /// Inside a code block: nothing there is linted.
@@ -313,20 +315,14 @@ impl Builder<'_, '_> {
                 }
             }
             Event::Start(Tag::TableRow) => {
-                let row = self.row(range);
+                let span = self.row_span(range);
                 if let Some((_, rows)) = &mut self.table {
-                    rows.push(row);
+                    rows.push((span.start as u32, span.end as u32));
                 }
             }
             Event::End(TagEnd::Table) => {
                 if let Some((Some(header), rows)) = self.table.take() {
-                    let end = rows.last().map_or(header.span.end, |r| r.span.end);
-                    self.tables.push(Table {
-                        span: header.span.start..end,
-                        header,
-                        rows,
-                        html: false,
-                    });
+                    self.tables.push(Table::gfm(header, rows));
                 }
             }
             Event::Start(Tag::Link { link_type, .. }) => {
@@ -446,27 +442,17 @@ impl Builder<'_, '_> {
     }
 
     fn row(&self, range: Span) -> Row {
+        Row::read(self.source, self.lines, self.row_span(range))
+    }
+
+    /// A row's text: its event's range without the line ending.
+    fn row_span(&self, range: Span) -> Span {
         let bytes = self.source.as_bytes();
         let mut end = range.end;
         while end > range.start && matches!(bytes[end - 1], b'\n' | b'\r') {
             end -= 1;
         }
-        let span = range.start..end;
-        let line = self.lines.line(span.start);
-        let line_start = self.lines.line_start(line);
-        // The line ends after its `\n`, `\r\n` or lone `\r`.
-        let line_end = self.lines.line_start(line + 1);
-        let line_end = if line_end > line_start {
-            line_end
-        } else {
-            self.source.len()
-        };
-        Row {
-            cells: split_row(self.source, span.clone()),
-            span,
-            line_span: line_start..line_end,
-            line,
-        }
+        range.start..end
     }
 }
 

@@ -6,6 +6,20 @@ use super::{Cell, Span};
 /// this even inside code spans); one leading and one trailing pipe are optional.
 pub fn split_row(source: &str, span: Span) -> Vec<Cell> {
     let bytes = source.as_bytes();
+    let (start, end) = row_text(bytes, span);
+    let mut cells = Vec::with_capacity(memchr::memchr_iter(b'|', &bytes[start..end]).count() + 1);
+    cells.extend(Cells::new(bytes, start, end));
+    cells
+}
+
+/// Cell `index` of the row text at `span`, found without splitting the cells after it.
+pub fn nth_cell(source: &str, span: Span, index: usize) -> Option<Cell> {
+    let (start, end) = row_text(source.as_bytes(), span);
+    Cells::new(source.as_bytes(), start, end).nth(index)
+}
+
+/// The row's text between its optional leading pipe and its trailing spaces.
+fn row_text(bytes: &[u8], span: Span) -> (usize, usize) {
     let (mut start, mut end) = (span.start, span.end);
     while start < end && is_gfm_space(bytes[start]) {
         start += 1;
@@ -16,26 +30,56 @@ pub fn split_row(source: &str, span: Span) -> Vec<Cell> {
     if start < end && bytes[start] == b'|' {
         start += 1;
     }
-    // Pipes and backslashes are the only bytes that matter; memchr finds them.
-    let mut cells = Vec::with_capacity(memchr::memchr_iter(b'|', &bytes[start..end]).count() + 1);
-    let mut cell_start = start;
-    let mut any_pipe = false;
-    let mut i = start;
-    while let Some(found) = memchr::memchr2(b'|', b'\\', &bytes[i..end]) {
-        let at = i + found;
-        if bytes[at] == b'\\' {
-            let escapes = at + 1 < end && bytes[at + 1].is_ascii_punctuation();
-            i = at + if escapes { 2 } else { 1 };
-            continue;
+    (start, end)
+}
+
+/// The cells of a row's text, in order.
+struct Cells<'b> {
+    bytes: &'b [u8],
+    end: usize,
+    cell_start: usize,
+    i: usize,
+    any_pipe: bool,
+    done: bool,
+}
+
+impl<'b> Cells<'b> {
+    fn new(bytes: &'b [u8], start: usize, end: usize) -> Cells<'b> {
+        Cells {
+            bytes,
+            end,
+            cell_start: start,
+            i: start,
+            any_pipe: false,
+            done: false,
         }
-        cells.push(cell(bytes, cell_start..at));
-        (cell_start, i, any_pipe) = (at + 1, at + 1, true);
     }
-    // A pipe that ends the row closes the last cell rather than opening an empty one.
-    if !(any_pipe && cell_start == end) {
-        cells.push(cell(bytes, cell_start..end));
+}
+
+impl Iterator for Cells<'_> {
+    type Item = Cell;
+
+    fn next(&mut self) -> Option<Cell> {
+        let (bytes, end) = (self.bytes, self.end);
+        if self.done {
+            return None;
+        }
+        // Pipes and backslashes are the only bytes that matter; memchr finds them.
+        while let Some(found) = memchr::memchr2(b'|', b'\\', &bytes[self.i..end]) {
+            let at = self.i + found;
+            if bytes[at] == b'\\' {
+                let escapes = at + 1 < end && bytes[at + 1].is_ascii_punctuation();
+                self.i = at + if escapes { 2 } else { 1 };
+                continue;
+            }
+            let found = cell(bytes, self.cell_start..at);
+            (self.cell_start, self.i, self.any_pipe) = (at + 1, at + 1, true);
+            return Some(found);
+        }
+        self.done = true;
+        // A pipe that ends the row closes the last cell rather than opening an empty one.
+        (!(self.any_pipe && self.cell_start == end)).then(|| cell(bytes, self.cell_start..end))
     }
-    cells
 }
 
 fn cell(bytes: &[u8], raw: Span) -> Cell {

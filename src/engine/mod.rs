@@ -6,7 +6,7 @@ pub use store::Diagnostics;
 
 use crate::checks::CheckContext;
 use crate::diagnostic::{Finding, Severity, Sink};
-use crate::document::{Document, LineCol, LineIndex, Span, floor_char_boundary};
+use crate::document::{Document, LineCol, LineIndex, Row, Span, floor_char_boundary};
 use crate::exceptions::{Exception, Subject};
 use crate::fields::defaults::key_columns;
 use crate::files::Fingerprint;
@@ -124,6 +124,7 @@ impl Linter {
                     suppressions: &suppressions,
                     keys: &keys,
                     exceptions: &self.exceptions,
+                    row: None,
                     kept: Collector::default(),
                 };
                 rule.check.check(&cx, &mut sink);
@@ -136,7 +137,7 @@ impl Linter {
         FileReport {
             path,
             tables: doc.tables.len(),
-            rows: doc.tables.iter().map(|t| t.rows.len()).sum(),
+            rows: doc.tables.iter().map(|t| t.row_count()).sum(),
             links: doc.links.len(),
             diagnostics,
             source: source.clone(),
@@ -154,6 +155,9 @@ struct RuleSink<'a, 'd> {
     suppressions: &'a Suppressions,
     keys: &'a RowKeys<'d>,
     exceptions: &'a [Exception],
+    /// The row the last finding was in: a rule's findings come row after row, and a row can
+    /// hold thousands of them (a glued run of URLs).
+    row: Option<((usize, usize), Row)>,
     kept: Collector,
 }
 
@@ -163,7 +167,7 @@ impl Sink for RuleSink<'_, '_> {
         if (self.suppressions).suppresses(spec, start, self.lines.line(start)) {
             return;
         }
-        let about = self.keys.about(&finding.span);
+        let about = self.keys.about(&finding.span, &mut self.row);
         let subject = Subject {
             rule_name: &spec.name,
             rule_code: &spec.code,
@@ -241,16 +245,27 @@ impl<'d> RowKeys<'d> {
     }
 
     /// What a finding at `span` is about: its row's key, and its cell or whole row.
-    fn about(&self, span: &Span) -> About {
+    /// `read` is the row read last, kept for the next finding.
+    fn about(&self, span: &Span, read: &mut Option<((usize, usize), Row)>) -> About {
         let doc = self.cx.doc;
-        let Some((table, index)) = row_at(doc, span.start) else {
+        let place = row_at(doc, span.start);
+        let Some((table, index)) = place else {
             return About {
                 key: None,
                 span: span.clone(),
                 row: false,
             };
         };
-        let row = &doc.tables[table].rows[index];
+        if read.as_ref().is_none_or(|(at, _)| *at != (table, index)) {
+            *read = (doc.tables[table].row(doc, index)).map(|row| ((table, index), row));
+        }
+        let Some((_, row)) = read.as_ref() else {
+            return About {
+                key: None,
+                span: span.clone(),
+                row: false,
+            };
+        };
         let key = self.key(table, index);
         if span.start <= row.span.start && span.end >= row.span.end {
             return About {
@@ -272,7 +287,5 @@ impl<'d> RowKeys<'d> {
 fn row_at(doc: &Document<'_>, offset: usize) -> Option<(usize, usize)> {
     let table = doc.tables.partition_point(|t| t.span.end < offset);
     let t = doc.tables.get(table).filter(|t| offset >= t.span.start)?;
-    let row = t.rows.partition_point(|r| r.span.end < offset);
-    t.rows.get(row).filter(|r| offset >= r.span.start)?;
-    Some((table, row))
+    Some((table, t.row_at(offset)?))
 }

@@ -39,9 +39,10 @@ pub fn field_values<'s>(
     spec: &FieldSpec<'_>,
     mut each: impl FnMut(FieldValue<'s>),
 ) {
-    for (row_index, row) in table.rows.iter().enumerate() {
+    for row_index in 0..table.row_count() {
+        let cells = table.row_cells(source, row_index).unwrap_or_default();
         for column in columns {
-            let Some(cell) = row.cells.get(column.index) else {
+            let Some(cell) = cells.get(column.index) else {
                 continue;
             };
             cell_fields(source, cell.span(), spec, |span| {

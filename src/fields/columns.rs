@@ -56,10 +56,8 @@ pub fn key_column(
                 continue;
             }
             tried.push(index);
-            let cells: Vec<Option<KeyCell>> = table
-                .rows
-                .iter()
-                .map(|r| Some(KeyCell::of(&source[r.cells.get(index)?.span()])))
+            let cells: Vec<Option<KeyCell>> = (0..table.row_count())
+                .map(|r| Some(KeyCell::of(&source[table.cell(source, r, index)?.span()])))
                 .collect();
             if identifies_rows(&cells) {
                 let keys = cells.into_iter().map(|c| c.map(KeyCell::into_key));
@@ -73,8 +71,8 @@ pub fn key_column(
 /// The key of every row of `table` in column `column` ([`row_key`]), `None` for a row without
 /// that cell.
 pub fn row_keys(source: &str, table: &Table, column: usize) -> Vec<Option<String>> {
-    let rows = table.rows.iter();
-    rows.map(|r| Some(row_key(&source[r.cells.get(column)?.span()])))
+    (0..table.row_count())
+        .map(|r| Some(row_key(&source[table.cell(source, r, column)?.span()])))
         .collect()
 }
 

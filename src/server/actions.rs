@@ -97,13 +97,14 @@ fn disable_line(doc: &Document<'_>, offset: usize, rule: &str) -> (usize, String
 }
 
 /// The table row (header included) whose text holds `offset`.
-fn row_at<'d>(doc: &'d Document<'_>, offset: usize) -> Option<&'d Row> {
+fn row_at(doc: &Document<'_>, offset: usize) -> Option<Row> {
     let table = doc.tables.partition_point(|t| t.span.end < offset);
     let table = doc.tables.get(table).filter(|t| offset >= t.span.start)?;
-    let within = |row: &&Row| row.span.start <= offset && offset <= row.span.end;
-    std::iter::once(&table.header)
-        .chain(&table.rows)
-        .find(within)
+    let header = &table.header;
+    if header.span.start <= offset && offset <= header.span.end {
+        return Some(header.clone());
+    }
+    table.row(doc, table.row_at(offset)?)
 }
 
 #[cfg(test)]

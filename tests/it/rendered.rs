@@ -55,7 +55,7 @@ fn what_is_found_does_not_depend_on_where_pieces_are_cut() {
         let tables: Vec<(usize, usize)> = doc
             .tables
             .iter()
-            .map(|t| (t.header.line, t.rows.len()))
+            .map(|t| (t.header.line, t.row_count()))
             .collect();
         let links: Vec<_> = doc.links.iter().map(|l| l.span()).collect();
         (tables, links)
