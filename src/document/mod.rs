@@ -399,7 +399,8 @@ impl Document<'_> {
 /// Maps byte offsets to 1-based line and column (columns count Unicode scalar values).
 #[derive(Debug, Clone)]
 pub struct LineIndex {
-    starts: Vec<usize>,
+    /// Where each line starts; `u32`, like a cell's offsets (a file of a million lines).
+    starts: Vec<u32>,
 }
 
 impl LineIndex {
@@ -411,19 +412,19 @@ impl LineIndex {
         starts.extend(
             memchr::memchr2_iter(b'\n', b'\r', bytes)
                 .filter(|&i| bytes[i] == b'\n' || bytes.get(i + 1) != Some(&b'\n'))
-                .map(|i| i + 1),
+                .map(|i| (i + 1) as u32),
         );
         LineIndex { starts }
     }
 
     /// 1-based line of a byte offset.
     pub fn line(&self, offset: usize) -> usize {
-        self.starts.partition_point(|&s| s <= offset)
+        self.starts.partition_point(|&s| s as usize <= offset)
     }
 
     /// Byte offset where a 1-based line starts.
     pub fn line_start(&self, line: usize) -> usize {
-        self.starts[line.saturating_sub(1).min(self.starts.len() - 1)]
+        self.starts[line.saturating_sub(1).min(self.starts.len() - 1)] as usize
     }
 
     /// The 1-based line and column of a byte offset; the column counts chars.
