@@ -12,7 +12,33 @@ use server::{Body, Reply, Server};
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
 use survey_lint::links::config::{AllowPrivate, ConfigDuration};
-use survey_lint::links::{CheckOptions, LinkConfig, Verdict, check_urls};
+use survey_lint::links::{
+    CheckOptions, LinkConfig, Settled, Verdict, Verdicts, Via, check_links, check_urls,
+};
+
+/// No cache, `host` resolved to `pages` when given, and a GitHub token `token` (which must
+/// reach no API but GitHub's).
+fn api_options(host: &str, pages: Option<&Server>, token: &str) -> CheckOptions {
+    CheckOptions {
+        use_cache: false,
+        github_token: Some(token.to_string()),
+        resolve: pages
+            .map(|p| vec![(host.to_string(), p.addr)])
+            .unwrap_or_default(),
+        ..CheckOptions::default()
+    }
+}
+
+fn settle(urls: &[&str], config: &LinkConfig, options: &CheckOptions) -> Verdicts {
+    let urls: Vec<String> = urls.iter().map(|u| u.to_string()).collect();
+    check_links(&urls, config, options)
+}
+
+/// The verdict of a link settled `via` an API (and not by its page).
+fn settled_via(settled: &Settled, via: Via) -> &Verdict {
+    assert_eq!(settled.via, via, "{settled:?}");
+    &settled.verdict
+}
 
 /// A config that may request the given loopback addresses, with timings short enough for tests.
 fn config(allow: &[&str]) -> LinkConfig {

@@ -4,11 +4,11 @@
 
 use super::export_api::{Library, Paper, answer, query_of};
 use super::server::{Body, Hit, Reply, Server};
-use super::{config, secs};
+use super::{api_options, config, secs, settle, settled_via};
 use crate::support::survey_lint;
 use std::time::Duration;
 use survey_lint::links::config::{ApiEndpoints, ApiUrl};
-use survey_lint::links::{CheckOptions, LinkConfig, Settled, Verdict, Verdicts, Via, check_links};
+use survey_lint::links::{CheckOptions, LinkConfig, Settled, Verdict, Via, check_links};
 use url::Url;
 
 fn feed_reply(library: &Library, hit: &Hit) -> Reply {
@@ -34,26 +34,13 @@ pub fn with_arxiv(api: &Server) -> LinkConfig {
 }
 
 /// No cache; arxiv.org resolved to `pages` when given; a GitHub token set, which must never
-/// reach the arXiv API.
+/// reach this API.
 fn options(pages: Option<&Server>) -> CheckOptions {
-    CheckOptions {
-        use_cache: false,
-        github_token: Some("ghp_never_sent".to_string()),
-        resolve: pages
-            .map(|p| vec![("arxiv.org".to_string(), p.addr)])
-            .unwrap_or_default(),
-        ..CheckOptions::default()
-    }
-}
-
-fn settle(urls: &[&str], config: &LinkConfig, options: &CheckOptions) -> Verdicts {
-    let urls: Vec<String> = urls.iter().map(|u| u.to_string()).collect();
-    check_links(&urls, config, options)
+    api_options("arxiv.org", pages, "ghp_never_sent")
 }
 
 fn via_api(settled: &Settled) -> &Verdict {
-    assert_eq!(settled.via, Via::ArxivApi, "{settled:?}");
-    &settled.verdict
+    settled_via(settled, Via::ArxivApi)
 }
 
 fn library() -> Library {

@@ -5,13 +5,11 @@
 
 use super::graphql::{Repository, World, answer, rate_headers};
 use super::server::{Body, Hit, Reply, Server};
-use super::{config, secs};
+use super::{api_options, config, secs, settle, settled_via};
 use crate::support::survey_lint;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use survey_lint::links::config::ApiUrl;
-use survey_lint::links::{
-    CheckOptions, LinkConfig, Settled, Verdict, Verdicts, Via, check_links, github,
-};
+use survey_lint::links::{CheckOptions, LinkConfig, Settled, Verdict, Via, check_links, github};
 use url::Url;
 
 const TOKEN: &str = "ghp_mock_token";
@@ -54,27 +52,11 @@ fn with_api(api: &Server) -> LinkConfig {
 
 /// Options with a token, no cache, and github.com resolved to `pages` when given.
 fn token(pages: Option<&Server>) -> CheckOptions {
-    CheckOptions {
-        use_cache: false,
-        github_token: Some(TOKEN.to_string()),
-        resolve: pages
-            .map(|p| vec![("github.com".to_string(), p.addr)])
-            .unwrap_or_default(),
-        ..CheckOptions::default()
-    }
-}
-
-fn strings(urls: &[&str]) -> Vec<String> {
-    urls.iter().map(|u| u.to_string()).collect()
-}
-
-fn settle(urls: &[&str], config: &LinkConfig, options: &CheckOptions) -> Verdicts {
-    check_links(&strings(urls), config, options)
+    api_options("github.com", pages, TOKEN)
 }
 
 fn via_api(settled: &Settled) -> &Verdict {
-    assert_eq!(settled.via, Via::GithubApi, "{settled:?}");
-    &settled.verdict
+    settled_via(settled, Via::GithubApi)
 }
 
 fn dead_reason(settled: &Settled) -> &str {

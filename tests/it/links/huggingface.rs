@@ -3,13 +3,13 @@
 //! a link to the HTTP check, are a second loopback server put in its place by
 //! `CheckOptions::resolve`.
 
-use super::config;
 use super::hub_api::{Hub, State, answer, rate_headers};
 use super::server::{Body, Hit, Reply, Server};
+use super::{api_options, config, settle, settled_via};
 use crate::support::survey_lint;
 use std::time::Duration;
 use survey_lint::links::config::{ApiEndpoints, ApiUrl};
-use survey_lint::links::{CheckOptions, LinkConfig, Settled, Verdict, Verdicts, Via, check_links};
+use survey_lint::links::{CheckOptions, LinkConfig, Settled, Verdict, Via};
 use url::Url;
 
 /// The mock's answer with rate-limit headers (`remaining` left, resetting in `reset` s).
@@ -40,27 +40,14 @@ fn with_hub(api: &Server) -> LinkConfig {
     }
 }
 
-/// No cache; huggingface.co resolved to `pages` when given; a GitHub token set, which must
-/// never reach the Hub.
+/// No cache; huggingface.co resolved to `pages` when given; a GitHub token set, which must never
+/// reach this API.
 fn options(pages: Option<&Server>) -> CheckOptions {
-    CheckOptions {
-        use_cache: false,
-        github_token: Some("ghp_never_sent".to_string()),
-        resolve: pages
-            .map(|p| vec![("huggingface.co".to_string(), p.addr)])
-            .unwrap_or_default(),
-        ..CheckOptions::default()
-    }
-}
-
-fn settle(urls: &[&str], config: &LinkConfig, options: &CheckOptions) -> Verdicts {
-    let urls: Vec<String> = urls.iter().map(|u| u.to_string()).collect();
-    check_links(&urls, config, options)
+    api_options("huggingface.co", pages, "ghp_never_sent")
 }
 
 fn via_api(settled: &Settled) -> &Verdict {
-    assert_eq!(settled.via, Via::HfApi, "{settled:?}");
-    &settled.verdict
+    settled_via(settled, Via::HfApi)
 }
 
 fn hub() -> Hub {
