@@ -9,8 +9,9 @@
 use super::config::LinkConfig;
 use super::policy::{Blocked, PolicyResolver, check_host};
 use indicatif::ProgressBar;
-use std::collections::VecDeque;
+use std::collections::{HashMap, HashSet, VecDeque};
 use std::future::Future;
+use std::hash::Hash;
 use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -20,6 +21,74 @@ use url::Url;
 /// When a service says to wait but not for how long (GitHub's documented fallback for a
 /// secondary limit without `retry-after`).
 pub const DEFAULT_PAUSE: Duration = Duration::from_secs(60);
+
+/// The URLs an API is to settle — each with its cache key and what the API is asked about
+/// it (`T`) — and what the cache already knew (`V` by `K`).
+pub struct Pending<T, K, V> {
+    pub urls: Vec<(String, Url, T)>,
+    pub known: HashMap<K, V>,
+    pub cache_prefix: String,
+}
+
+impl<T, K, V> Pending<T, K, V> {
+    /// Nothing to settle.
+    pub fn empty() -> Pending<T, K, V> {
+        Pending {
+            urls: Vec::new(),
+            known: HashMap::new(),
+            cache_prefix: String::new(),
+        }
+    }
+}
+
+/// What an API said in this run, by what it was asked (`K`).
+pub struct Asked<K, A> {
+    pub answers: HashMap<K, A>,
+    /// Questions not answered in time, with the reason.
+    pub unanswered: HashMap<K, String>,
+    /// Questions left to the page check because the API was given up.
+    pub given_up: HashSet<K>,
+    /// Requests sent.
+    pub requests: usize,
+}
+
+impl<K, A> Default for Asked<K, A> {
+    fn default() -> Asked<K, A> {
+        Asked {
+            answers: HashMap::new(),
+            unanswered: HashMap::new(),
+            given_up: HashSet::new(),
+            requests: 0,
+        }
+    }
+}
+
+/// What is known of one question after a run.
+pub enum Known<V> {
+    /// This run's answer or the cache's.
+    Answer(V),
+    /// Not answered in time: why.
+    Unanswered(String),
+    /// Nothing: the page check settles it.
+    Nothing,
+}
+
+impl<K: Eq + Hash, A> Asked<K, A> {
+    /// What is known of question `key`: `found` (this run's answer or the cache's, as the API
+    /// keeps them) unless the API was given up on it, else why it was not answered.
+    pub fn know<V: Clone>(&self, key: &K, found: Option<&V>) -> Known<V> {
+        if self.given_up.contains(key) {
+            return Known::Nothing;
+        }
+        if let Some(answer) = found {
+            return Known::Answer(answer.clone());
+        }
+        match self.unanswered.get(key) {
+            Some(reason) => Known::Unanswered(reason.clone()),
+            None => Known::Nothing,
+        }
+    }
+}
 
 /// Why a request to an API was not answered, sorted by what to do next.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -22,7 +22,7 @@
 //! The answers are cached by repository (and file), so a warm run asks nothing. No token is
 //! ever sent: a private repository is, to this check, one that does not exist.
 
-use super::api::{self, BatchApi, Concluded, Fault, Pacing, Sent};
+use super::api::{self, BatchApi, Concluded, Fault, Known, Pacing, Sent};
 use super::cache::Cache;
 use super::config::LinkConfig;
 use super::walk::Progress;
@@ -556,37 +556,16 @@ impl Plan {
     pub fn empty() -> Plan {
         Plan {
             repos: Vec::new(),
-            pending: Pending {
-                urls: Vec::new(),
-                known: HashMap::new(),
-                cache_prefix: String::new(),
-            },
+            pending: Pending::empty(),
         }
     }
 }
 
 /// URLs waiting for their repositories, and what the cache knew (by cache key).
-pub struct Pending {
-    urls: Vec<(String, Url, Target)>,
-    known: HashMap<String, Verdict>,
-    cache_prefix: String,
-}
+pub type Pending = api::Pending<Target, String, Verdict>;
 
-/// What the API said in this run.
-#[derive(Default)]
-pub struct Asked {
-    pub answers: HashMap<(Kind, String), Answer>,
-    pub unanswered: HashMap<(Kind, String), String>,
-    pub given_up: HashSet<(Kind, String)>,
-    pub requests: usize,
-}
-
-/// How a repository or file stands, from this run's answer or the cache.
-enum Known {
-    Verdict(Verdict),
-    Unanswered(String),
-    Nothing,
-}
+/// What the API said in this run, by repository.
+pub type Asked = api::Asked<(Kind, String), Answer>;
 
 /// The verdict of every pending URL, and this run's answers written to the cache.
 pub fn conclude(pending: Pending, asked: Option<Asked>, cache: Option<&mut Cache>) -> Concluded {
@@ -635,17 +614,10 @@ pub fn conclude(pending: Pending, asked: Option<Asked>, cache: Option<&mut Cache
             cache.insert(key, verdict);
         }
     }
-    let know = |key: &str, repo: &Repo| -> Known {
-        if asked.given_up.contains(&repo.key()) {
-            return Known::Nothing;
-        }
-        if let Some(verdict) = fresh.get(key).or_else(|| pending.known.get(key)) {
-            return Known::Verdict(verdict.clone());
-        }
-        match asked.unanswered.get(&repo.key()) {
-            Some(reason) => Known::Unanswered(reason.clone()),
-            None => Known::Nothing,
-        }
+    // How a repository or file stands, from this run's answer or the cache.
+    let know = |key: &str, repo: &Repo| -> Known<Verdict> {
+        let found = fresh.get(key).or_else(|| pending.known.get(key));
+        asked.know(&repo.key(), found)
     };
     let mut concluded = Concluded::default();
     for (key, url, target) in pending.urls {
@@ -657,8 +629,8 @@ pub fn conclude(pending: Pending, asked: Option<Asked>, cache: Option<&mut Cache
         };
         let settled = match know(&cache_key(prefix, repo, None), repo) {
             Known::Unanswered(reason) => Some(via_api(Verdict::Unreachable { reason })),
-            Known::Verdict(Verdict::Dead { reason }) => Some(via_api(Verdict::Dead { reason })),
-            Known::Verdict(Verdict::Redirected { target: to, .. }) => {
+            Known::Answer(Verdict::Dead { reason }) => Some(via_api(Verdict::Dead { reason })),
+            Known::Answer(Verdict::Redirected { target: to, .. }) => {
                 if to.eq_ignore_ascii_case(&repo.id) {
                     // Case alone is no move; whether a file exists is the page's to say.
                     target.file.is_none().then(|| via_api(Verdict::Alive))
@@ -672,20 +644,20 @@ pub fn conclude(pending: Pending, asked: Option<Asked>, cache: Option<&mut Cache
                     })
                 }
             }
-            Known::Verdict(Verdict::Alive) => match &target.file {
+            Known::Answer(Verdict::Alive) => match &target.file {
                 None => Some(via_api(Verdict::Alive)),
                 Some((revision, path)) if revision == "main" && path.is_empty() => {
                     Some(via_api(Verdict::Alive))
                 }
                 Some((revision, path)) if revision == "main" => {
                     match know(&cache_key(prefix, repo, Some(path)), repo) {
-                        Known::Verdict(Verdict::Alive) => Some(via_api(Verdict::Alive)),
+                        Known::Answer(Verdict::Alive) => Some(via_api(Verdict::Alive)),
                         _ => None,
                     }
                 }
                 Some(_) => None,
             },
-            Known::Verdict(_) | Known::Nothing => None,
+            Known::Answer(_) | Known::Nothing => None,
         };
         match settled {
             Some(settled) => concluded.settled.push((key, settled)),

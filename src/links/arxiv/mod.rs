@@ -22,7 +22,7 @@ mod target;
 pub use feed::{Entry, EntryId, Feed, parse};
 pub use target::{Paper, Target, parse_id, target};
 
-use super::api::{self, BatchApi, Concluded, Fault, Pacing, Sent};
+use super::api::{self, BatchApi, Concluded, Fault, Known, Pacing, Sent};
 use super::cache::Cache;
 use super::config::LinkConfig;
 use super::walk::Progress;
@@ -367,30 +367,16 @@ impl Plan {
     pub fn empty() -> Plan {
         Plan {
             ids: Vec::new(),
-            pending: Pending {
-                urls: Vec::new(),
-                known: HashMap::new(),
-                cache_prefix: String::new(),
-            },
+            pending: Pending::empty(),
         }
     }
 }
 
-/// URLs waiting for their papers, and the answers the cache already had.
-pub struct Pending {
-    urls: Vec<(String, Url, Target)>,
-    known: HashMap<String, Answer>,
-    cache_prefix: String,
-}
+/// URLs waiting for their papers, and the answers the cache already had (by paper id).
+pub type Pending = api::Pending<Target, String, Answer>;
 
-/// What the API said in this run.
-#[derive(Default)]
-pub struct Asked {
-    pub answers: HashMap<String, Answer>,
-    pub unanswered: HashMap<String, String>,
-    pub given_up: HashSet<String>,
-    pub requests: usize,
-}
+/// What the API said in this run, by paper id.
+pub type Asked = api::Asked<String, Answer>;
 
 /// The verdict of every pending URL, and this run's answers written to the cache.
 pub fn conclude(pending: Pending, asked: Option<Asked>, cache: Option<&mut Cache>) -> Concluded {
@@ -414,25 +400,14 @@ pub fn conclude(pending: Pending, asked: Option<Asked>, cache: Option<&mut Cache
                 continue;
             }
         };
-        let answer = if asked.given_up.contains(&paper.id) {
-            None
-        } else {
-            asked
-                .answers
-                .get(&paper.id)
-                .or_else(|| pending.known.get(&paper.id))
-        };
-        let settled = match answer {
-            Some(answer) => settle_one(&paper, answer),
-            None => match asked.unanswered.get(&paper.id) {
-                Some(reason) => via_api(Verdict::Unreachable {
-                    reason: reason.clone(),
-                }),
-                None => {
-                    concluded.fallback.push((key, url));
-                    continue;
-                }
-            },
+        let found = (asked.answers.get(&paper.id)).or_else(|| pending.known.get(&paper.id));
+        let settled = match asked.know(&paper.id, found) {
+            Known::Answer(answer) => settle_one(&paper, &answer),
+            Known::Unanswered(reason) => via_api(Verdict::Unreachable { reason }),
+            Known::Nothing => {
+                concluded.fallback.push((key, url));
+                continue;
+            }
         };
         concluded.settled.push((key, settled));
     }

@@ -25,7 +25,7 @@ mod verdict;
 
 pub use query::{Answer, Group, Lookup, request_body};
 pub use target::{Ask, Repo, Target, target};
-pub use verdict::{Asked, Concluded, conclude, hint};
+pub use verdict::{Asked, conclude, hint};
 
 use super::CheckOptions;
 use super::api::{self, BatchApi, Fault, Pacing, Sent};
@@ -370,18 +370,10 @@ impl Plan {
     pub fn empty() -> Plan {
         Plan {
             groups: Vec::new(),
-            pending: Pending {
-                urls: Vec::new(),
-                known: HashMap::new(),
-                cache_prefix: String::new(),
-            },
+            pending: Pending::empty(),
         }
     }
 }
 
 /// URLs waiting for their lookups, and the answers the cache already had.
-pub struct Pending {
-    urls: Vec<(String, Url, Target)>,
-    known: HashMap<Lookup, Answer>,
-    cache_prefix: String,
-}
+pub type Pending = api::Pending<Target, Lookup, Answer>;

@@ -1,39 +1,19 @@
 //! From answers to verdicts: each URL's verdict from the lookups it needs (this run's and the
 //! cache's), what is left to the page check, and the hint of a run without a token.
 
+use super::super::api::{self, Concluded};
 use super::super::cache::Cache;
 use super::super::{Facts, RepoFacts, Settled, Verdict, Verdicts, Via};
 use super::query::{Answer, Lookup};
 use super::target::{Ask, Target, is_owner, is_repo_name, strip_git};
 use super::{Pending, requests_for};
-use std::collections::{HashMap, HashSet};
 use url::Url;
 
-/// What the API said in this run.
-#[derive(Default)]
-pub struct Asked {
-    pub answers: HashMap<Lookup, Answer>,
-    /// Lookups not answered in time, with the reason.
-    pub unanswered: HashMap<Lookup, String>,
-    /// Lookups left to the HTTP check because the API was given up.
-    pub given_up: HashSet<Lookup>,
-    /// Requests sent.
-    pub requests: usize,
-}
-
-/// The verdicts the API settled, and the URLs left to the HTTP check.
-pub struct Concluded {
-    pub settled: Vec<(String, Settled)>,
-    pub fallback: Vec<(String, Url)>,
-}
+/// What the API said in this run, by lookup.
+pub type Asked = api::Asked<Lookup, Answer>;
 
 /// How one lookup stands after the run.
-enum Known {
-    Answer(Answer),
-    Unanswered(String),
-    /// Given up, or never asked: the HTTP check decides.
-    Nothing,
-}
+type Known = api::Known<Answer>;
 
 /// The verdict of every pending URL from the answers (the cache's and this run's), and the
 /// new answers written to the cache.
@@ -48,25 +28,10 @@ pub fn conclude(pending: Pending, asked: Option<Asked>, cache: Option<&mut Cache
         }
     }
     let know = |lookup: &Lookup| -> Known {
-        if asked.given_up.contains(lookup) {
-            return Known::Nothing;
-        }
-        if let Some(answer) = asked
-            .answers
-            .get(lookup)
-            .or_else(|| pending.known.get(lookup))
-        {
-            return Known::Answer(answer.clone());
-        }
-        match asked.unanswered.get(lookup) {
-            Some(reason) => Known::Unanswered(reason.clone()),
-            None => Known::Nothing,
-        }
+        let found = (asked.answers.get(lookup)).or_else(|| pending.known.get(lookup));
+        asked.know(lookup, found)
     };
-    let mut concluded = Concluded {
-        settled: Vec::new(),
-        fallback: Vec::new(),
-    };
+    let mut concluded = Concluded::default();
     for (key, url, target) in pending.urls {
         match settle_one(&url, &target, &know) {
             Some(settled) => concluded.settled.push((key, settled)),
