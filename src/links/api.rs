@@ -343,9 +343,25 @@ pub fn http_client(config: &LinkConfig) -> Result<reqwest::Client, String> {
         .map_err(|e| format!("cannot set up the HTTP client: {e}"))
 }
 
-/// Whether `endpoint` may be requested under the address policy; the reason when not.
-pub fn endpoint_allowed(endpoint: &Url, config: &LinkConfig) -> Result<(), String> {
-    check_host(endpoint, &config.allow_private).map_err(|blocked| blocked.to_string())
+/// The [`http_client`] for the API `name` at `endpoint`, unless the address policy refuses
+/// the endpoint or the client cannot be made: then a warning that `name`'s links (`links`)
+/// are checked page by page, and `None`.
+pub fn client_for(
+    endpoint: &Url,
+    config: &LinkConfig,
+    name: &str,
+    links: &str,
+) -> Option<reqwest::Client> {
+    let allowed = check_host(endpoint, &config.allow_private).map_err(|b| b.to_string());
+    match allowed.and_then(|()| http_client(config)) {
+        Ok(http) => Some(http),
+        Err(why) => {
+            eprintln!(
+                "warning: the {name} at {endpoint} is not used: {why}; {links} are checked page by page"
+            );
+            None
+        }
+    }
 }
 
 /// At most `limit` bytes of a response body; what could not be read is left out.

@@ -236,23 +236,7 @@ impl Client {
     /// The client, unless the address policy refuses the configured endpoint.
     pub fn new(config: &LinkConfig) -> Option<Client> {
         let base = config.api.huggingface.clone();
-        let refuse = |why: String| {
-            eprintln!(
-                "warning: the Hugging Face API at {} is not used: {why}; Hugging Face links are checked page by page",
-                base.0
-            );
-        };
-        if let Err(why) = api::endpoint_allowed(&base.0, config) {
-            refuse(why);
-            return None;
-        }
-        let http = match api::http_client(config) {
-            Ok(http) => http,
-            Err(why) => {
-                refuse(why);
-                return None;
-            }
-        };
+        let http = api::client_for(&base.0, config, "Hugging Face API", "Hugging Face links")?;
         Some(Client {
             http,
             cache_prefix: format!("hf-api {} ", base.0),

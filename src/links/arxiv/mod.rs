@@ -110,22 +110,7 @@ impl Client {
     /// so, and arXiv links are checked page by page).
     pub fn new(config: &LinkConfig) -> Option<Client> {
         let endpoint = config.api.arxiv.0.clone();
-        let refuse = |why: String| {
-            eprintln!(
-                "warning: the arXiv API at {endpoint} is not used: {why}; arXiv links are checked page by page"
-            );
-        };
-        if let Err(why) = api::endpoint_allowed(&endpoint, config) {
-            refuse(why);
-            return None;
-        }
-        let http = match api::http_client(config) {
-            Ok(http) => http,
-            Err(why) => {
-                refuse(why);
-                return None;
-            }
-        };
+        let http = api::client_for(&endpoint, config, "arXiv API", "arXiv links")?;
         Some(Client {
             http,
             cache_prefix: format!("arxiv-api {endpoint} "),
