@@ -1,8 +1,8 @@
 //! The diagnostics of one file, kept compactly: a survey can have a million findings, and most
 //! of what they say is the same for each of them (their rule's message, label and help; a fix
-//! that deletes the row's line). What findings share is kept once, as a [`Diagnostic`] whose
-//! spans are relative to its finding's start (its *shape*); each finding is a record of where
-//! it is and which shape it has, 12 bytes. Lines and columns are found as the diagnostics are
+//! that deletes the row's line; the row a thousand copies repeat). What findings share is kept
+//! once, as a [`Diagnostic`] whose own spans are relative to its finding's start (its
+//! *shape*); each finding is a record of where it is and which shape it has, 12 bytes. Lines and columns are found as the diagnostics are
 //! read, in one sweep over the source, since they are read in order.
 
 use super::Diagnostic;
@@ -219,12 +219,13 @@ impl Cursor {
     }
 }
 
-/// Applies `f` to every offset of a diagnostic's spans.
+/// Applies `f` to every offset of the spans that move with a finding: its own, its fix's and
+/// what it is about. Related spans are kept as they are: they point elsewhere, mostly at one
+/// place many findings share (the first occurrence of a row pasted a thousand times).
 fn map_spans(d: &mut Diagnostic, f: impl Fn(usize) -> usize) {
     let map = |span: &mut crate::document::Span| *span = f(span.start)..f(span.end);
     let finding = &mut d.finding;
     map(&mut finding.span);
-    finding.related.iter_mut().for_each(|r| map(&mut r.span));
     if let Some(fix) = &mut finding.fix {
         fix.edits.iter_mut().for_each(|e| map(&mut e.span));
     }
@@ -283,8 +284,7 @@ impl Collector {
         let mut queries: Vec<(usize, u32)> = Vec::new();
         for r in &all.records {
             for related in &all.shapes[r.shape as usize].finding.related {
-                let offset = related.span.start.wrapping_add(r.start as usize);
-                queries.push((offset, queries.len() as u32));
+                queries.push((related.span.start, queries.len() as u32));
             }
         }
         queries.sort_unstable();
@@ -404,6 +404,24 @@ mod tests {
         let edit = &last.finding.fix.unwrap().edits[0];
         assert_eq!(edit.span, source.len() - row.len()..source.len());
         assert_eq!((last.start.line, last.end.column), (1000, 6));
+    }
+
+    #[test]
+    fn copies_of_one_row_share_one_shape() {
+        let row = "| x | y |\n";
+        let source = row.repeat(1000);
+        let findings = (1..1000)
+            .map(|i| {
+                let at = i * row.len()..(i + 1) * row.len() - 1;
+                Finding::new(at, "row duplicates row 1").related(0..row.len() - 1, "first")
+            })
+            .collect();
+        let diagnostics = finish(&source, findings);
+        assert_eq!((diagnostics.len(), diagnostics.shapes.len()), (999, 1));
+        let last = diagnostics.iter().last().unwrap();
+        assert_eq!(last.finding.related[0].span, 0..row.len() - 1);
+        assert_eq!(last.related, [LineCol { line: 1, column: 1 }]);
+        assert_eq!(last.start.line, 1000);
     }
 
     #[test]
