@@ -7,6 +7,8 @@
 # Inputs (16× is the size of the attack that found each problem):
 #   glued    one table cell of N URLs glued together (16×: 70,000 URLs, 1.5 MB), --format json
 #   empty    N empty rows (16×: 1,000,000 rows, 6 MB), --format sarif
+#   copies   N copies of one row (16×: 1,000,000 rows, 10 MB), --format sarif: a finding
+#            each, each pointing at the first
 #   fixes    N empty rows fixed with --fix (16×: 1,000,000 fixes)
 #   columns  100 rows of N columns (16×: 10,000 columns), --format json
 #   files    N small surveys in one folder (16×: 16,000 files), --format json
@@ -28,7 +30,7 @@ while [ $# -gt 0 ]; do
             shift
             ;;
         -h | --help)
-            sed -n '2,16p' "$0"
+            sed -n '2,18p' "$0"
             exit 0
             ;;
         *)
@@ -56,6 +58,7 @@ PARSER=$ROOT/target/release/examples/parse-only
 # Inputs, written with awk so that nothing but a shell and awk is needed.
 glued() { awk -v n="$1" 'BEGIN { printf "| Name | Link |\n|---|---|\n| m | "; for (i = 0; i < n; i++) printf "https://a.com/x%06d", i; print " |" }'; }
 empty() { awk -v n="$1" 'BEGIN { print "| a | b |"; print "|---|---|"; for (i = 0; i < n; i++) print "| | |" }'; }
+copies() { awk -v n="$1" 'BEGIN { print "| a | b |"; print "|---|---|"; for (i = 0; i < n; i++) print "| x | y |" }'; }
 columns() {
     awk -v n="$1" 'BEGIN {
         for (i = 0; i < n; i++) printf "| c%d ", i; print "|";
@@ -135,6 +138,10 @@ series() {
                 empty "$n" >"$input"
                 run "$name" "${scale}×" "$n" "$input" check --offline --format sarif "$input"
                 ;;
+            copies)
+                copies "$n" >"$input"
+                run "$name" "${scale}×" "$n" "$input" check --offline --format sarif "$input"
+                ;;
             parser)
                 empty "$n" >"$input"
                 run "$name" "${scale}×" "$n" "$input" --parser "$input"
@@ -160,6 +167,7 @@ echo "machine: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg), $(date -u 
 series glued 4375
 series empty 62500
 series parser 62500
+series copies 62500
 series fixes 62500
 series columns 625
 series files 1000
