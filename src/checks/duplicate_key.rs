@@ -2,7 +2,7 @@
 
 use super::{Check, CheckContext, Kind};
 use crate::diagnostic::{Finding, Sink};
-use crate::document::Row;
+use crate::document::{Document, Table};
 use crate::fields::columns::bound_columns;
 use crate::fields::defaults::key_columns;
 use crate::fields::text::{normalize_key, plain_text, shown};
@@ -60,8 +60,8 @@ impl Check for DuplicateKey {
             let keys = cx.row_keys(t, column);
             let variants = bound_columns(doc.source, table, &self.variant_columns);
             let mut rows_with_key: HashMap<&str, Vec<usize>> = HashMap::new();
-            for (index, (row, key)) in table.rows(doc).zip(keys.iter()).enumerate() {
-                let (Some(cell), Some(key)) = (row.cells.get(column), key) else {
+            for (index, key) in keys.iter().enumerate() {
+                let (Some(cell), Some(key)) = (table.cell(doc.source, index, column), key) else {
                     continue;
                 };
                 if key.is_empty() || self.placeholders.contains(key) || copies.contains(&index) {
@@ -70,27 +70,27 @@ impl Check for DuplicateKey {
                 let earlier = rows_with_key.entry(key).or_default();
                 // The first earlier row this one is not a variant of.
                 let same = earlier.iter().copied().find(|&e| {
-                    table.row(doc, e).is_some_and(|e| {
-                        !variants
-                            .iter()
-                            .any(|v| tells_apart(doc.source, &e, &row, v.index))
-                    })
+                    !variants
+                        .iter()
+                        .any(|v| tells_apart(doc, table, (e, index), v.index))
                 });
                 earlier.push(index);
                 let Some(first) = same else {
                     continue;
                 };
-                let Some(first_row) = table.row(doc, first) else {
+                let (Some(first_line), Some(first_cell)) = (
+                    table.row_line(doc, first),
+                    table.cell(doc.source, first, column),
+                ) else {
                     continue;
                 };
-                let first_cell = &first_row.cells[column];
                 out.push(
                     Finding::new(
                         cell.span(),
                         format!(
                             "key `{}` is already used by row {} with different content",
                             shown(doc.text(&cell.span())),
-                            first_row.line
+                            first_line
                         ),
                     )
                     .label("used again here")
@@ -105,12 +105,12 @@ impl Check for DuplicateKey {
 /// Whether two rows hold numbers in column `column` and none of them in common: `7B` and `13B`,
 /// `0.5/1.8B` and `7B` (a `7/13B` row and a `13B` row share 13). Units are not compared, so
 /// `7M` and `7B` count as sharing 7: the rows are kept as possibly one thing.
-fn tells_apart(source: &str, a: &Row, b: &Row, column: usize) -> bool {
-    let numbers = |row: &Row| -> Vec<f64> {
-        let Some(cell) = row.cells.get(column) else {
+fn tells_apart(doc: &Document<'_>, table: &Table, (a, b): (usize, usize), column: usize) -> bool {
+    let numbers = |row: usize| -> Vec<f64> {
+        let Some(cell) = table.cell(doc.source, row, column) else {
             return Vec::new();
         };
-        let text = plain_text(&source[cell.span()]);
+        let text = plain_text(doc.text(&cell.span()));
         numbers_in(&text)
     };
     let (a, b) = (numbers(a), numbers(b));
@@ -150,9 +150,9 @@ mod tests {
         assert_eq!(numbers_in("1.2.3"), Vec::<f64>::new());
         let md = "| M | Size |\n|---|---|\n| a | 7B |\n| a | 13B |\n| a | 7/13B |\n| a | - |\n";
         let doc = crate::document::Document::parse(md);
-        let rows: Vec<_> = doc.tables[0].rows(&doc).collect();
-        assert!(tells_apart(md, &rows[0], &rows[1], 1));
-        assert!(!tells_apart(md, &rows[1], &rows[2], 1));
-        assert!(!tells_apart(md, &rows[0], &rows[3], 1));
+        let table = &doc.tables[0];
+        assert!(tells_apart(&doc, table, (0, 1), 1));
+        assert!(!tells_apart(&doc, table, (1, 2), 1));
+        assert!(!tells_apart(&doc, table, (0, 3), 1));
     }
 }

@@ -111,8 +111,8 @@ impl Check for InvalidValue {
                 continue;
             };
             let header = plain_text(doc.text(&table.header.cells[column].span())).into_owned();
-            for row in table.rows(doc) {
-                let Some(cell) = row.cells.get(column) else {
+            for row in 0..table.row_count() {
+                let Some(cell) = table.cell(doc.source, row, column) else {
                     continue;
                 };
                 let value = normalize_key(doc.text(&cell.span()));

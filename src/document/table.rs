@@ -7,9 +7,7 @@ use super::{Cell, Span};
 pub fn split_row(source: &str, span: Span) -> Vec<Cell> {
     let bytes = source.as_bytes();
     let (start, end) = row_text(bytes, span);
-    let mut cells = Vec::with_capacity(memchr::memchr_iter(b'|', &bytes[start..end]).count() + 1);
-    cells.extend(Cells::new(bytes, start, end));
-    cells
+    Cells::new(bytes, start, end).collect()
 }
 
 /// Cell `index` of the row text at `span`, found without splitting the cells after it.

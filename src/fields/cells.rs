@@ -40,9 +40,8 @@ pub fn field_values<'s>(
     mut each: impl FnMut(FieldValue<'s>),
 ) {
     for row_index in 0..table.row_count() {
-        let cells = table.row_cells(source, row_index).unwrap_or_default();
         for column in columns {
-            let Some(cell) = cells.get(column.index) else {
+            let Some(cell) = table.cell(source, row_index, column.index) else {
                 continue;
             };
             cell_fields(source, cell.span(), spec, |span| {
