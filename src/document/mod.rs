@@ -168,13 +168,6 @@ impl Table {
         }
     }
 
-    /// The cells of body row `index` of this table of `source`.
-    pub fn row_cells(&self, source: &str, index: usize) -> Option<Vec<Cell>> {
-        match &self.body {
-            Body::Lines(_) => Some(split_row(source, self.row_span(index)?)),
-            Body::Read(rows) => Some(rows.get(index)?.cells.clone()),
-        }
-    }
 
     /// The index of the body row whose text (pipes included) holds `offset`, if one does.
     pub fn row_at(&self, offset: usize) -> Option<usize> {
