@@ -168,7 +168,6 @@ impl Table {
         }
     }
 
-
     /// The index of the body row whose text (pipes included) holds `offset`, if one does.
     pub fn row_at(&self, offset: usize) -> Option<usize> {
         let (row, span) = match &self.body {

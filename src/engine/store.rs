@@ -84,8 +84,10 @@ impl Diagnostics {
     }
 
     /// Sorts by position, then rule, then span, stably, with one index per diagnostic as the
-    /// only buffer: the order is found on indices, then applied by swaps. A later offset is
-    /// never an earlier position, so offsets (at character boundaries) order as positions do.
+    /// only buffer: the order is found on indices (ties by index, which makes it stable without
+    /// a stable sort's scratch buffer), then applied by swaps; diagnostics already in order (one
+    /// rule's, found in reading order) are left as they are. A later offset is never an earlier
+    /// position, so offsets (at character boundaries) order as positions do.
     fn sort(&mut self) {
         let source = self.source.as_str();
         let key = |r: &Record| {
@@ -97,8 +99,14 @@ impl Diagnostics {
             )
         };
         let records = &self.records;
+        if records.is_sorted_by(|a, b| key(a) <= key(b)) {
+            return;
+        }
         let mut order: Vec<u32> = (0..records.len() as u32).collect();
-        order.sort_by(|&a, &b| key(&records[a as usize]).cmp(&key(&records[b as usize])));
+        order.sort_unstable_by(|&a, &b| {
+            let (x, y) = (&records[a as usize], &records[b as usize]);
+            key(x).cmp(&key(y)).then(a.cmp(&b))
+        });
         let records = &mut self.records;
         // Position i takes the record at order[i]: each cycle of the permutation is walked
         // once, and a walked position is marked by pointing at itself.
@@ -404,6 +412,44 @@ mod tests {
         let edit = &last.finding.fix.unwrap().edits[0];
         assert_eq!(edit.span, source.len() - row.len()..source.len());
         assert_eq!((last.start.line, last.end.column), (1000, 6));
+    }
+
+    #[test]
+    fn diagnostics_are_sorted_by_position_then_rule_keeping_the_order_of_ties() {
+        let source = Arc::new("abcdef".to_string());
+        let rules = RuleSet::builtin();
+        let (a, b) = (&rules.rules[0].spec, &rules.rules[1].spec);
+        let collect = |rule: &Arc<crate::rules::RuleSpec>, findings: &[(usize, &'static str)]| {
+            let mut collector = Collector::default();
+            for &(at, message) in findings {
+                let mut d = diagnostic(Finding::new(at..at + 1, message));
+                d.rule = rule.clone();
+                collector.push(d);
+            }
+            collector
+        };
+        let first = collect(b, &[(4, "b4"), (1, "b1"), (1, "b1 again")]);
+        let second = collect(a, &[(1, "a1"), (0, "a0")]);
+        let lines = LineIndex::new(&source);
+        let diagnostics = Collector::finish(vec![first, second], &source, |offsets| {
+            offsets.map(|o| lines.line_col(&source, o)).collect()
+        });
+        let order: Vec<String> = diagnostics
+            .iter()
+            .map(|d| d.finding.message.into())
+            .collect();
+        let mut names = [(a.name.as_str(), "a1"), (b.name.as_str(), "b1")];
+        names.sort();
+        let at_one: Vec<&str> = names.iter().map(|(_, m)| *m).collect();
+        let expected: Vec<&str> = ["a0"]
+            .into_iter()
+            .chain(at_one.iter().flat_map(|m| match *m {
+                "b1" => vec!["b1", "b1 again"],
+                other => vec![other],
+            }))
+            .chain(["b4"])
+            .collect();
+        assert_eq!(order, expected);
     }
 
     #[test]
