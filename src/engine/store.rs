@@ -2,7 +2,7 @@
 //! of what they say is the same for each of them (their rule's message, label and help; a fix
 //! that deletes the row's line; the row a thousand copies repeat). What findings share is kept
 //! once, as a [`Diagnostic`] whose own spans are relative to its finding's start (its
-//! *shape*); each finding is a record of where it is and which shape it has, 12 bytes. Lines and columns are found as the diagnostics are
+//! *shape*); each finding is a record of where it starts and which shape it has, 8 bytes. Lines and columns are found as the diagnostics are
 //! read, in one sweep over the source, since they are read in order.
 
 use super::Diagnostic;
@@ -23,12 +23,11 @@ pub struct Diagnostics {
     related: Vec<Position>,
 }
 
-/// One finding: its span and its shape. Offsets are `u32`, like a cell's (files are at most
-/// 4 GiB).
+/// One finding: where it starts and its shape (which holds the span's length). Offsets are
+/// `u32`, like a cell's (files are at most 4 GiB).
 #[derive(Debug, Clone, Copy)]
 struct Record {
     start: u32,
-    end: u32,
     shape: u32,
 }
 
@@ -148,7 +147,7 @@ impl Iterator for Iter<'_> {
         map_spans(&mut d, |offset| offset.wrapping_add(base));
         d.start = self.cursor.advance(source, record.start as usize);
         let mut end = self.cursor;
-        d.end = end.advance(source, (record.end as usize).max(base));
+        d.end = end.advance(source, d.finding.span.end.max(base));
         let count = shape.finding.related.len();
         let related = all.related.get(self.related..self.related + count);
         d.related = related.unwrap_or_default().iter().map(|p| p.at()).collect();
@@ -251,7 +250,7 @@ pub struct Collector {
 impl Collector {
     /// Adds a diagnostic (its positions are found when it is read).
     pub fn push(&mut self, mut d: Diagnostic) {
-        let (start, end) = (d.finding.span.start, d.finding.span.end);
+        let start = d.finding.span.start;
         map_spans(&mut d, |offset| offset.wrapping_sub(start));
         d.related.clear();
         let hash = shape_hash(&d);
@@ -268,7 +267,6 @@ impl Collector {
         };
         self.diagnostics.records.push(Record {
             start: start as u32,
-            end: end as u32,
             shape,
         });
     }
