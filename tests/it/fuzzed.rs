@@ -212,3 +212,61 @@ fn a_table_of_many_short_rows_holds_the_rest_of_the_document() {
     let doc = parses_the_same_in_pieces(&text);
     assert_eq!(doc.tables.len(), 1);
 }
+
+#[test]
+fn a_kind_7_html_block_runs_to_a_blank_line() {
+    // CommonMark's seventh kind of HTML block: a line that is only one complete open or closing
+    // tag of no other kind (`<span>`, `</a>`). Like kind 6 it ends at a blank line, and a fence
+    // inside it is text; the piece splitter did not know this kind, took the fence for one and
+    // the next for its close, and cut before a table that a code block hides.
+    for tag in [
+        "<span>",
+        "</span>",
+        "<a href=\"https://a.example\" title='x'>",
+        "<custom-tag data-x=1 />",
+    ] {
+        let text = format!("{tag}\n```\n\n| t |\n|---|\n\n```\n\n| u |\n|---|\n");
+        let doc = parses_the_same_in_pieces(&text);
+        assert_eq!(doc.tables.len(), 1, "{tag}");
+    }
+    // Not a block: text after the tag, a tag broken over lines, a tag of kind 1 to 6.
+    for text in [
+        "<span>x\n```\n\n| t |\n|---|\n\n```\n\n| u |\n|---|\n",
+        "<a\nhref=x>\n```\n\n| t |\n|---|\n\n```\n\n| u |\n|---|\n",
+    ] {
+        assert_eq!(parses_the_same_in_pieces(text).tables.len(), 1, "{text:?}");
+    }
+}
+
+#[test]
+fn a_kind_7_html_block_cannot_interrupt_a_paragraph() {
+    // After paragraph text, a lone `<span>` line is more text, and the fence below it opens a
+    // code block: a splitter that took the tag for a block would take the fence for HTML.
+    let doc =
+        parses_the_same_in_pieces("text\n<span>\n```\n\n| t |\n|---|\n\n```\n\n| u |\n|---|\n");
+    assert_eq!(doc.tables.len(), 1);
+    // Nor a table (it is a row), nor a list item's paragraph (a lazy line).
+    let doc = parses_the_same_in_pieces(
+        "| a |\n|---|\n<span>\n```\n\n| t |\n|---|\n\n```\n\n| u |\n|---|\n",
+    );
+    assert_eq!(doc.tables.len(), 2);
+    assert_eq!(doc.tables[0].row_count(), 1);
+    let doc =
+        parses_the_same_in_pieces("- a\n<span>\n```\n\n| t |\n|---|\n\n```\n\n| u |\n|---|\n");
+    assert_eq!(doc.tables.len(), 1);
+    // After a fence in the item, the line cannot continue a paragraph: it closes the item and
+    // opens a block, which hides the fence below.
+    let doc = parses_the_same_in_pieces(
+        "- a\n  ```\n<span>\n```\n\n| t |\n|---|\n\n```\n\n| u |\n|---|\n",
+    );
+    assert_eq!(doc.tables.len(), 1);
+    // After a heading, a fence or a blank line it is a block.
+    for before in ["# H\n", "```\n```\n", "\n"] {
+        let text = format!("{before}<span>\n```\n\n| t |\n|---|\n\n```\n\n| u |\n|---|\n");
+        assert_eq!(
+            parses_the_same_in_pieces(&text).tables.len(),
+            1,
+            "{before:?}"
+        );
+    }
+}

@@ -341,7 +341,7 @@ impl State {
                 self.container = Some(Container::Quote { lazy });
                 return out.push(self);
             }
-            b'<' => match scan::html_block(body, false) {
+            b'<' => match scan::html_block(body, true) {
                 Some(HtmlEnd::Text(end)) => {
                     if memchr::memmem::find(line.text, end.as_bytes()).is_none() {
                         self.leaf = Leaf::Html(end);
