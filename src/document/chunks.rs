@@ -6,6 +6,10 @@
 //! inside fenced code or an HTML block that a blank line does not end. [`blocks`] follows the
 //! top-level blocks line by line as pulldown-cmark does, reading each line's start with its
 //! scanners ([`scan`]).
+//!
+//! A long top-level table is cut between its rows too: the piece after the cut is parsed with
+//! the table's header and delimiter lines before it ([`Piece::table_head`]), so that its rows
+//! are rows of the same table.
 
 mod blocks;
 mod scan;
@@ -13,23 +17,36 @@ mod scan;
 use super::Span;
 use blocks::{Line, State};
 
+/// A piece of the source to parse alone.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Piece {
+    pub span: Span,
+    /// For a piece that starts inside a table: the table's header and delimiter lines, to be
+    /// parsed before the piece and then dropped.
+    pub table_head: Option<Span>,
+}
+
 /// More readings than this at once and the splitter stops cutting: only contrived text
 /// keeps so many apart for long.
 const MAX_READINGS: usize = 16;
 
-/// pulldown-cmark ends a table once it has added 2^18 cells to rows shorter than the header,
-/// and reads the rest of the document inside it: nothing after such a table (half as many,
-/// to be sure) is cut.
+/// pulldown-cmark ends a table (and nests the rest of the document in it) once it has added
+/// 2^18 cells to rows shorter than the header, counting from the table's start: a piece that
+/// starts inside such a table would count from 0. A table that adds half as many is not cut.
 const MAX_MISSING_CELLS: usize = 1 << 17;
 
 /// Pieces of `source` of at least `target` bytes (the last may be shorter), in order, covering
 /// it exactly from the end of its [`preamble`] on.
-pub fn split(source: &str, target: usize) -> Vec<Span> {
+pub fn split(source: &str, target: usize) -> Vec<Piece> {
     let preamble = preamble_end(source);
+    let whole = || Piece {
+        span: preamble..source.len(),
+        table_head: None,
+    };
     if source.len() - preamble <= target {
-        return std::iter::once(preamble..source.len()).collect();
+        return vec![whole()];
     }
-    let mut cuts = vec![preamble];
+    let mut cuts: Vec<(usize, Option<Span>)> = vec![(preamble, None)];
     let mut readings = vec![State::default()];
     let bytes = source.as_bytes();
     let mut lines = LineStarts::new(bytes, preamble).peekable();
@@ -41,9 +58,15 @@ pub fn split(source: &str, target: usize) -> Vec<Span> {
         if has_lone_cr(line.text) || next.as_ref().is_some_and(|n| has_lone_cr(n.text)) {
             break;
         }
-        let piece_start = cuts.last().copied().unwrap_or(preamble);
-        if start - piece_start >= target && readings.iter().all(|r| r.may_end_before(&line)) {
-            cuts.push(start);
+        let piece_start = cuts.last().map_or(preamble, |c| c.0);
+        if start - piece_start >= target {
+            if readings.iter().all(|r| r.may_end_before(&line)) {
+                cuts.push((start, None));
+            } else if let [reading] = &readings[..]
+                && let Some(table) = reading.table_of_row(&line)
+            {
+                cuts.push((start, Some(table.head.clone())));
+            }
         }
         let mut after = Vec::with_capacity(readings.len());
         for reading in &readings {
@@ -64,14 +87,17 @@ pub fn split(source: &str, target: usize) -> Vec<Span> {
             .filter_map(State::table)
             .find(|t| t.missing_cells > MAX_MISSING_CELLS)
         {
-            cuts.retain(|&c| c <= table.head.start);
+            cuts.retain(|c| c.0 <= table.head.start);
             break;
         }
     }
-    let ends = cuts.iter().skip(1).copied().chain([source.len()]);
+    let ends = cuts.iter().skip(1).map(|c| c.0).chain([source.len()]);
     cuts.iter()
         .zip(ends)
-        .map(|(&start, end)| start..end)
+        .map(|((start, table_head), end)| Piece {
+            span: *start..end,
+            table_head: table_head.clone(),
+        })
         .collect()
 }
 
@@ -138,7 +164,7 @@ mod tests {
     use super::*;
 
     fn pieces(text: &str) -> Vec<&str> {
-        split(text, 1).into_iter().map(|p| &text[p]).collect()
+        split(text, 1).into_iter().map(|p| &text[p.span]).collect()
     }
 
     #[test]
@@ -157,7 +183,38 @@ mod tests {
     }
 
     #[test]
-    fn nothing_after_a_table_of_many_short_rows_is_cut() {
+    fn a_long_table_is_cut_between_its_rows() {
+        let head = "| a | b |\n|---|---|\n";
+        let rows = "| x | https://a.example |\n".repeat(1000);
+        let text = format!("# Title\n\n{head}{rows}\nend\n");
+        let target = 1024;
+        let got = split(&text, target);
+        assert!(got.len() > 20, "{} pieces", got.len());
+        let mut end = 0;
+        for piece in &got {
+            assert_eq!(piece.span.start, end);
+            end = piece.span.end;
+            assert!(piece.span.len() < target + 64, "{:?}", piece.span);
+            let inside = piece.span.start > text.find(head).unwrap()
+                && piece.span.start < text.find("\nend").unwrap();
+            let expected_head = text.find(head).map(|h| h..h + head.len());
+            assert_eq!(piece.table_head, expected_head.filter(|_| inside));
+        }
+        assert_eq!(end, text.len());
+        // The same table in a list item is not cut.
+        let in_list = format!(
+            "- item\n\n  {}",
+            format!("{head}{rows}").replace('\n', "\n  ")
+        );
+        assert!(
+            split(&in_list, target)
+                .iter()
+                .all(|p| p.table_head.is_none())
+        );
+    }
+
+    #[test]
+    fn a_table_with_many_short_rows_is_not_cut_nor_anything_after_it() {
         // pulldown-cmark ends such a table after 2^18 added cells and reads the rest of the
         // document inside it.
         let rows = "| x |\n".repeat(70_000);
@@ -166,8 +223,9 @@ mod tests {
         let got = split(&text, 1024);
         let table = text.find("| a |").unwrap();
         assert!(got.len() > 1);
-        let last = got.last().unwrap().clone();
+        let last = got.last().unwrap().span.clone();
         assert!(last.start <= table && last.start + 1024 > table && last.end == text.len());
+        assert!(got.iter().all(|p| p.table_head.is_none()));
     }
 
     #[test]

@@ -4,6 +4,7 @@
 //! cells of each row are then split from the row's source text, so survey-lint sees the cells
 //! the author wrote rather than the ones a renderer pads or drops.
 
+use super::chunks::Piece;
 use super::html::AnchorMark;
 use super::{Document, Heading, LineIndex, Link, LinkKind, Row, Span, Table, find_bare_urls};
 use pulldown_cmark::{BrokenLink, CowStr, Event, LinkType, Options, Parser, Tag, TagEnd};
@@ -11,7 +12,7 @@ use std::collections::HashSet;
 
 /// Chunks are parsed separately (and in parallel): pulldown-cmark builds a tree of its whole
 /// input before the first event, so parsing a 100 MB survey in one piece would hold a tree
-/// several times its size.
+/// several times its size. A long table is cut between its rows too.
 const CHUNK_BYTES: usize = 128 * 1024;
 
 pub fn parse(source: &str) -> Document<'_> {
@@ -21,13 +22,13 @@ pub fn parse(source: &str) -> Document<'_> {
 /// [`parse`] with pieces of at least `chunk_bytes`; the result does not depend on it.
 pub fn parse_in_chunks(source: &str, chunk_bytes: usize) -> Document<'_> {
     use rayon::prelude::*;
-    let (lines, chunks) = rayon::join(
+    let (lines, pieces) = rayon::join(
         || LineIndex::new(source),
         || super::chunks::split(source, chunk_bytes),
     );
-    let parts: Vec<Part> = chunks
+    let parts: Vec<Part> = pieces
         .par_iter()
-        .map(|chunk| parse_chunk(source, &lines, chunk.clone(), None))
+        .map(|piece| parse_chunk(source, &lines, piece, None))
         .collect();
     // A reference used in one piece and defined in another is a link, as in the whole
     // document: the pieces that used a label another piece defines are parsed again knowing it.
@@ -37,10 +38,10 @@ pub fn parse_in_chunks(source: &str, chunk_bytes: usize) -> Document<'_> {
         .collect();
     let parts: Vec<Part> = parts
         .into_par_iter()
-        .zip(chunks)
-        .map(|(part, chunk)| {
+        .zip(pieces)
+        .map(|(part, piece)| {
             if part.broken.iter().any(|label| defined.contains(label)) {
-                parse_chunk(source, &lines, chunk, Some(&defined))
+                parse_chunk(source, &lines, &piece, Some(&defined))
             } else {
                 part
             }
@@ -56,7 +57,7 @@ pub fn parse_in_chunks(source: &str, chunk_bytes: usize) -> Document<'_> {
         links.push((meant_before, part.links));
         meant_before += part.meant.len();
         meant.push(part.meant);
-        tables.push(part.tables);
+        tables.push((part.continued_rows, part.tables));
         html.push(part.html);
         headings.extend(part.headings);
         marks.extend(part.anchor_marks);
@@ -71,7 +72,7 @@ pub fn parse_in_chunks(source: &str, chunk_bytes: usize) -> Document<'_> {
     // The two large copies run side by side.
     let ((mut links, mut meant), (tables, html)) = rayon::join(
         || rayon::join(|| concat(links.into_iter().map(shift)), || concat(meant)),
-        || (concat(tables), concat(html)),
+        || (join_tables(tables), concat(html)),
     );
     if !duplicates.is_empty() {
         (links, meant) = without_links(links, &meant, |l| {
@@ -156,6 +157,24 @@ fn without_links(
     (kept, kept_meant)
 }
 
+/// The tables of the pieces one after another. The rows a piece begins with when it starts
+/// inside a table (cut between its rows) join the last table of the pieces before it.
+fn join_tables(pieces: Vec<(Option<RowSpans>, Vec<Table>)>) -> Vec<Table> {
+    let mut all: Vec<Table> = Vec::with_capacity(pieces.iter().map(|p| p.1.len()).sum());
+    for (continued, tables) in pieces {
+        if let (Some(rows), Some(table)) = (continued, all.last_mut())
+            && let super::Body::Lines(body) = &mut table.body
+        {
+            if let Some(&(_, end)) = rows.last() {
+                table.span.end = end as usize;
+            }
+            body.extend(rows);
+        }
+        all.extend(tables);
+    }
+    all
+}
+
 /// The pieces one after another, in a vector of the exact size: pieces and whole are alive
 /// together while the elements move.
 fn concat<T, I: IntoIterator<Item = T>>(pieces: impl IntoIterator<Item = I>) -> Vec<T>
@@ -171,6 +190,8 @@ where
 /// What one chunk holds, in absolute byte offsets.
 struct Part {
     tables: Vec<Table>,
+    /// The rows of a table an earlier piece began, when this piece starts inside it.
+    continued_rows: Option<RowSpans>,
     /// Sorted by position, with their `meant` ranges into `meant`.
     links: Vec<Link>,
     meant: Vec<super::MeantUrl>,
@@ -202,14 +223,22 @@ fn fold_label(label: &str) -> String {
 fn parse_chunk(
     source: &str,
     lines: &LineIndex,
-    chunk: Span,
+    piece: &Piece,
     defined: Option<&HashSet<String>>,
 ) -> Part {
     let options = Options::ENABLE_TABLES
         | Options::ENABLE_STRIKETHROUGH
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_TASKLISTS;
-    let base = chunk.start;
+    // A piece that starts inside a table is parsed after the table's header and delimiter
+    // lines, whose events are dropped: pulldown-cmark reads its lines as rows of that table.
+    let head = piece.table_head.clone().map_or("", |h| &source[h]);
+    let text: std::borrow::Cow<str> = if head.is_empty() {
+        source[piece.span.clone()].into()
+    } else {
+        format!("{head}{}", &source[piece.span.clone()]).into()
+    };
+    let to_source = |offset: usize| offset - head.len() + piece.span.start;
     let mut builder = Builder {
         source,
         lines,
@@ -217,6 +246,7 @@ fn parse_chunk(
         links: Vec::new(),
         html: Vec::new(),
         table: None,
+        continued_rows: None,
         text_run: None,
         link_depth: 0,
         opaque_depth: 0,
@@ -230,17 +260,23 @@ fn parse_chunk(
         broken.borrow_mut().push(label);
         known.then_some((CowStr::Borrowed(""), CowStr::Borrowed("")))
     };
-    let mut events = Parser::new_with_broken_link_callback(&source[chunk], options, Some(resolve))
-        .into_offset_iter();
+    let mut events =
+        Parser::new_with_broken_link_callback(&text, options, Some(resolve)).into_offset_iter();
     for (event, range) in &mut events {
-        builder.event(event, range.start + base..range.end + base);
+        if range.end <= head.len() {
+            continue;
+        }
+        builder.event(
+            event,
+            to_source(range.start.max(head.len()))..to_source(range.end),
+        );
     }
     builder.flush_text();
     let mut anchor_marks = Vec::new();
     super::html::links(source, &builder.html, &mut builder.links, &mut anchor_marks);
     let mut references = Vec::new();
     for (label, def) in events.reference_definitions().iter() {
-        let span = def.span.start + base..def.span.end + base;
+        let span = to_source(def.span.start)..to_source(def.span.end);
         if let Some(span) = reference_destination(source, span) {
             references.push((fold_label(label), span.start));
             builder.links.push(Link::new(LinkKind::Reference, span));
@@ -252,6 +288,7 @@ fn parse_chunk(
     super::meant::fill(source, &mut links, &mut meant);
     Part {
         tables: builder.tables,
+        continued_rows: builder.continued_rows,
         links,
         meant,
         html: builder.html,
@@ -273,6 +310,8 @@ struct Builder<'s, 'l> {
     html: Vec<Span>,
     /// The table being read: its header, and where the text of each body row is.
     table: Option<(Option<Row>, RowSpans)>,
+    /// The rows of a table without a header of its own: one an earlier piece began.
+    continued_rows: Option<RowSpans>,
     text_run: Option<Span>,
     link_depth: usize,
     /// Inside a code block: nothing there is linted.
@@ -320,11 +359,13 @@ impl Builder<'_, '_> {
                     rows.push((span.start as u32, span.end as u32));
                 }
             }
-            Event::End(TagEnd::Table) => {
-                if let Some((Some(header), rows)) = self.table.take() {
+            Event::End(TagEnd::Table) => match self.table.take() {
+                Some((Some(header), rows)) => {
                     self.tables.push(Table::gfm(header, rows));
                 }
-            }
+                Some((None, rows)) => self.continued_rows = Some(rows),
+                None => {}
+            },
             Event::Start(Tag::Link { link_type, .. }) => {
                 self.link_depth += 1;
                 self.link(link_type, range, false);

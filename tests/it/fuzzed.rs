@@ -270,3 +270,155 @@ fn a_kind_7_html_block_cannot_interrupt_a_paragraph() {
         );
     }
 }
+
+/// The same document whole and in pieces of these sizes too.
+fn parses_the_same_in_pieces_of<'s>(source: &'s str, sizes: &[usize]) -> Document<'s> {
+    let whole = parses_the_same_in_pieces(source);
+    for &size in sizes {
+        let pieces = Document::parse_in_chunks(source, size);
+        let differ = format!("differs in pieces of {size} bytes");
+        assert_eq!(
+            format!("{:?}", whole.tables),
+            format!("{:?}", pieces.tables),
+            "{differ}"
+        );
+        assert_eq!(
+            format!("{:?}", whole.links),
+            format!("{:?}", pieces.links),
+            "{differ}"
+        );
+        assert_eq!(whole.meant, pieces.meant, "{differ}");
+    }
+    whole
+}
+
+/// A table of `rows` rows, each holding links of every kind, code with an escaped pipe, and
+/// inline HTML.
+fn survey_table(rows: usize, line_end: &str) -> String {
+    let mut text = format!("| Model | Paper | Code |{line_end}|:---|:-:|--:|{line_end}");
+    for i in 0..rows {
+        text += &format!(
+            "| m{i} `a \\| b` | [paper](https://arxiv.org/abs/{i}) ![img](https://i.example/{i}.png) \
+             [ref] [^note] | <https://code.example/{i}> https://bare.example/{i}https://glued.example \
+             <a href=\"https://html.example/{i}\">h</a> |{line_end}"
+        );
+    }
+    text
+}
+
+#[test]
+fn a_long_table_reads_the_same_cut_between_its_rows() {
+    // A piece that starts inside a table is parsed after the table's header and delimiter
+    // lines; its rows join the table the piece before began, their links resolve as before.
+    let table = survey_table(60, "\n");
+    let text = format!(
+        "# Models\n\n[early]: https://early.example\n\n{table}\n[ref]: https://ref.example\n\n\
+         [^note]: A note.\n"
+    );
+    let doc = parses_the_same_in_pieces_of(&text, &[100, 1000, 4000]);
+    assert_eq!(doc.tables.len(), 1);
+    let t = &doc.tables[0];
+    assert_eq!(t.row_count(), 60);
+    assert_eq!(doc.text(&t.span), table.trim_end());
+    assert!(
+        (doc.links.iter())
+            .filter(|l| l.kind == LinkKind::Inline)
+            .count()
+            >= 60
+    );
+    // Parsed in the pieces survey-lint uses, a table larger than one piece is one table.
+    let big = survey_table(2000, "\n");
+    let doc = Document::parse(&big);
+    assert_eq!(doc.tables.len(), 1);
+    assert_eq!(doc.tables[0].row_count(), 2000);
+    assert_eq!(doc.text(&doc.tables[0].span), big.trim_end());
+    let whole = Document::parse_in_chunks(&big, usize::MAX);
+    assert_eq!(format!("{:?}", whole.tables), format!("{:?}", doc.tables));
+    assert_eq!(format!("{:?}", whole.links), format!("{:?}", doc.links));
+}
+
+#[test]
+fn a_table_ends_at_a_line_that_starts_another_block_whole_and_in_pieces() {
+    let rows = "| x | https://a.example |\n".repeat(5);
+    for end in [
+        "# Heading",
+        "```\n| code |\n```",
+        "~~~",
+        "- item",
+        "+ item",
+        "2. item",
+        "1) item",
+        "> quote",
+        "---",
+        "***",
+        "<div>",
+        "<!-- comment",
+        "[^1]: note",
+        "|",
+        "    | indented |",
+        "\t| tab |",
+        "<span>",
+        "text | https://b.example",
+        "===",
+        "\u{b}",
+    ] {
+        let text = format!("| a | b |\n|---|---|\n{rows}{end}\n| y | https://c.example |\n\nend\n");
+        parses_the_same_in_pieces_of(&text, &[30, 100]);
+    }
+}
+
+#[test]
+fn a_table_in_a_container_or_after_one_reads_the_same_in_pieces() {
+    let table = survey_table(8, "\n");
+    let indented = |prefix: &str| {
+        table
+            .lines()
+            .map(|l| format!("{prefix}{l}\n"))
+            .collect::<String>()
+    };
+    for text in [
+        // In a block quote, a list item and a footnote: not cut.
+        indented("> "),
+        format!("- item\n\n{}", indented("  ")),
+        format!("1. item\n{}", indented("   ")),
+        format!("[^1]: note\n\n{}", indented("    ")),
+        // Lazy lines of a list item's or a quote's paragraph.
+        format!("- item\n{table}"),
+        format!("> quote\n{table}"),
+        // After the container, in column 0.
+        format!("- item\n\n{table}"),
+        format!("> quote\n\n{table}"),
+        // After reference definitions, a heading, a paragraph it interrupts.
+        format!("[early]: https://early.example\n{table}"),
+        format!("# Heading\n{table}"),
+        format!("Some text.\n{table}"),
+        format!(
+            "Some text\nm | p | c\n--|--|--\n{}",
+            &table[table.find("| m0").unwrap()..]
+        ),
+    ] {
+        let doc = parses_the_same_in_pieces_of(&text, &[100, 500]);
+        assert!(!doc.links.is_empty(), "{text}");
+    }
+}
+
+#[test]
+fn a_table_with_windows_line_endings_or_after_front_matter_reads_the_same_in_pieces() {
+    let crlf = survey_table(20, "\r\n");
+    let doc = parses_the_same_in_pieces_of(&crlf, &[100, 1000]);
+    assert_eq!((doc.tables.len(), doc.tables[0].row_count()), (1, 20));
+    let table = survey_table(20, "\n");
+    for front in [
+        "---\ntitle: x\n---\n",
+        "\u{feff}---\r\nurl: https://f.example\r\n---\r\n",
+    ] {
+        let text = format!("{front}{table}");
+        let doc = parses_the_same_in_pieces_of(&text, &[100, 1000]);
+        assert_eq!((doc.tables.len(), doc.tables[0].row_count()), (1, 20));
+        assert_eq!(doc.tables[0].header.line, 4);
+    }
+    // Without a line ending at the end, and rows with fewer and more cells than the header.
+    let ragged = "| a | b | c |\n|---|---|---|\n| 1 |\n| 1 | 2 | 3 | 4 |\n||\n| \\| |\n|x|y|z|";
+    let doc = parses_the_same_in_pieces_of(ragged, &[20, 40]);
+    assert_eq!(doc.tables[0].row_count(), 5);
+}

@@ -115,6 +115,9 @@ pub struct Table {
     pub columns: usize,
     /// Its header and delimiter lines; the end is 0 until the delimiter line is read.
     pub head: Span,
+    /// Whether the header line is indented four columns or more (after a reference
+    /// definition): parsed alone it would be code.
+    head_indented: bool,
     /// Cells pulldown-cmark has added to rows shorter than the header so far.
     pub missing_cells: usize,
 }
@@ -136,6 +139,16 @@ impl State {
             Some(Container::Footnote { .. }) | None => false,
         };
         self.after_blank && line.indent_bytes == 0 && !line.blank && leaf_ends && !continues
+    }
+
+    /// The top-level table that `line` is a row of, with its delimiter line read.
+    pub fn table_of_row(&self, line: &Line) -> Option<&Table> {
+        let Leaf::Table(table) = &self.leaf else {
+            return None;
+        };
+        let row = line.body();
+        let is_row = !line.blank && !scan::ends_table(row) && scan::row_cells(row) > 0;
+        (table.head.end != 0 && !table.head_indented && is_row).then_some(table)
     }
 
     /// The open top-level table.
@@ -375,6 +388,7 @@ impl State {
             table.leaf = Leaf::Table(Table {
                 columns,
                 head: line.start..0,
+                head_indented: line.indent >= 4,
                 missing_cells: columns.saturating_sub(scan::row_cells(text)),
             });
             out.push(table);
