@@ -214,6 +214,19 @@ fn a_table_of_many_short_rows_holds_the_rest_of_the_document() {
 }
 
 #[test]
+fn html_that_a_list_item_ends_runs_on_into_the_html_after_it() {
+    // An HTML block in a list item that only the item's end closes holds the blank line after
+    // it, so survey-lint reads it and the HTML that starts the next line as one run of HTML,
+    // as a browser does: the `<?` there hides the `<table>` and the `<a>` up to their `>`. The
+    // piece splitter cut between the two.
+    let doc = parses_the_same_in_pieces("- [ ]\n  <?\n\n<table><tr><td>c</td></tr></table>\n");
+    assert!(doc.tables.is_empty());
+    let doc = parses_the_same_in_pieces("- a\n  <?\n\n<a href=\"https://h.example\">x</a>\n");
+    assert!(doc.links.is_empty());
+    assert_eq!(doc.html.len(), 2, "the block and the <a> run on; then </a>");
+}
+
+#[test]
 fn a_kind_7_html_block_runs_to_a_blank_line() {
     // CommonMark's seventh kind of HTML block: a line that is only one complete open or closing
     // tag of no other kind (`<span>`, `</a>`). Like kind 6 it ends at a blank line, and a fence

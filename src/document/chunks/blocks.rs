@@ -130,14 +130,18 @@ impl State {
     /// end.
     pub fn may_end_before(&self, line: &Line) -> bool {
         let leaf_ends = matches!(self.leaf, Leaf::None | Leaf::IndentedCode);
-        let continues = match self.container {
-            Some(Container::List { marker, .. }) => {
-                scan::list_marker(line.text).is_some_and(|m| m.marker == marker)
-            }
-            // Closed by the blank line already.
-            Some(Container::Quote { .. }) => true,
-            Some(Container::Footnote { .. }) | None => false,
-        };
+        // An HTML block that a container's end closes holds the blank lines before it, so
+        // survey-lint reads it and HTML that starts this line as one run of HTML.
+        let html_runs_on = self.container.is_some() && line.text.first() == Some(&b'<');
+        let continues = html_runs_on
+            || match self.container {
+                Some(Container::List { marker, .. }) => {
+                    scan::list_marker(line.text).is_some_and(|m| m.marker == marker)
+                }
+                // Closed by the blank line already.
+                Some(Container::Quote { .. }) => true,
+                Some(Container::Footnote { .. }) | None => false,
+            };
         self.after_blank && line.indent_bytes == 0 && !line.blank && leaf_ends && !continues
     }
 
