@@ -28,20 +28,31 @@ pub fn parse_in_chunks(source: &str, chunk_bytes: usize) -> Document<'_> {
     );
     let parts: Vec<Part> = pieces
         .par_iter()
-        .map(|piece| parse_chunk(source, &lines, piece, None))
+        .map(|piece| parse_chunk(source, &lines, piece, None, &[]))
         .collect();
     // A reference used in one piece and defined in another is a link, as in the whole
-    // document: the pieces that used a label another piece defines are parsed again knowing it.
+    // document, and a footnote reference a footnote: the pieces that used a label another
+    // piece defines are parsed again knowing it.
     let defined: HashSet<String> = parts
         .iter()
         .flat_map(|p| p.references.iter().map(|(label, _)| label.clone()))
         .collect();
+    let mut footnotes: Vec<String> = parts.iter().flat_map(|p| p.footnotes.clone()).collect();
+    footnotes.sort_unstable();
+    footnotes.dedup();
     let parts: Vec<Part> = parts
         .into_par_iter()
         .zip(pieces)
         .map(|(part, piece)| {
-            if part.broken.iter().any(|label| defined.contains(label)) {
-                parse_chunk(source, &lines, &piece, Some(&defined))
+            let other_footnotes =
+                part.uses_footnotes && footnotes.iter().any(|f| !part.footnotes.contains(f));
+            if other_footnotes || part.broken.iter().any(|label| defined.contains(label)) {
+                let footnotes = if part.uses_footnotes {
+                    &footnotes[..]
+                } else {
+                    &[]
+                };
+                parse_chunk(source, &lines, &piece, Some(&defined), footnotes)
             } else {
                 part
             }
@@ -204,6 +215,10 @@ struct Part {
     references: Vec<(String, usize)>,
     /// The labels of references this piece uses without defining them (folded).
     broken: Vec<String>,
+    /// The labels of the footnotes it defines.
+    footnotes: Vec<String>,
+    /// It holds `[^`: it may use a footnote.
+    uses_footnotes: bool,
 }
 
 /// Parses one piece. Front matter is not Markdown and is never handed to pulldown-cmark (the
@@ -219,26 +234,41 @@ fn fold_label(label: &str) -> String {
 }
 
 /// `defined`: labels the rest of the document defines, read as links where this piece uses
-/// them without defining them.
+/// them without defining them; `footnotes`: the labels of the document's footnotes.
 fn parse_chunk(
     source: &str,
     lines: &LineIndex,
     piece: &Piece,
     defined: Option<&HashSet<String>>,
+    footnotes: &[String],
 ) -> Part {
     let options = Options::ENABLE_TABLES
         | Options::ENABLE_STRIKETHROUGH
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_TASKLISTS;
-    // A piece that starts inside a table is parsed after the table's header and delimiter
-    // lines, whose events are dropped: pulldown-cmark reads its lines as rows of that table.
-    let head = piece.table_head.clone().map_or("", |h| &source[h]);
+    // What the piece is parsed after, and whose events are dropped: the document's footnotes
+    // (a footnote reference is one only where pulldown-cmark knows the footnote), closed by an
+    // HTML comment; then, for a piece that starts inside a table, the table's header and
+    // delimiter lines, so that pulldown-cmark reads the piece's lines as rows of that table.
+    let mut head = String::new();
+    for label in footnotes {
+        head.push_str("[^");
+        head.push_str(label);
+        head.push_str("]: x\n");
+    }
+    if !head.is_empty() {
+        head.push_str("<!---->\n");
+    }
+    if let Some(table_head) = piece.table_head.clone() {
+        head.push_str(&source[table_head]);
+    }
     let text: std::borrow::Cow<str> = if head.is_empty() {
         source[piece.span.clone()].into()
     } else {
         format!("{head}{}", &source[piece.span.clone()]).into()
     };
     let to_source = |offset: usize| offset - head.len() + piece.span.start;
+    let mut own_footnotes = Vec::new();
     let mut builder = Builder {
         source,
         lines,
@@ -265,6 +295,9 @@ fn parse_chunk(
     for (event, range) in &mut events {
         if range.end <= head.len() {
             continue;
+        }
+        if let Event::Start(Tag::FootnoteDefinition(label)) = &event {
+            own_footnotes.push(label.to_string());
         }
         builder.event(
             event,
@@ -296,6 +329,9 @@ fn parse_chunk(
         anchor_marks,
         references,
         broken: broken.take(),
+        footnotes: own_footnotes,
+        uses_footnotes: memchr::memmem::find(source[piece.span.clone()].as_bytes(), b"[^")
+            .is_some(),
     }
 }
 

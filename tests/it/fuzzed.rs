@@ -227,6 +227,27 @@ fn html_that_a_list_item_ends_runs_on_into_the_html_after_it() {
 }
 
 #[test]
+fn a_footnote_defined_in_another_piece_is_a_footnote_there_too() {
+    // `[^1]` is a footnote reference only where the document defines the footnote; a piece
+    // parsed alone did not know the footnotes of the others, read it as text and ran the bare
+    // URL before it on through it.
+    let doc = parses_the_same_in_pieces("see https://a.example/x[^1] and more\n\n[^1]: A note.\n");
+    let bare: Vec<&str> = doc.links.iter().map(|l| doc.text(&l.span())).collect();
+    assert_eq!(bare, ["https://a.example/x"]);
+    // Defined before, in an indented piece, in a table cut between its rows.
+    let doc = parses_the_same_in_pieces("[^Note]: x\n\n    code\n\n# Title[^note]\n");
+    assert_eq!(doc.headings[0].text, "Title");
+    let rows = "| m | https://b.example/y[^n] |\n".repeat(3);
+    let text = format!("| a | b |\n|---|---|\n{rows}\n[^n]: x\n");
+    let doc = parses_the_same_in_pieces(&text);
+    assert!(
+        doc.links
+            .iter()
+            .all(|l| doc.text(&l.span()) == "https://b.example/y")
+    );
+}
+
+#[test]
 fn a_kind_7_html_block_runs_to_a_blank_line() {
     // CommonMark's seventh kind of HTML block: a line that is only one complete open or closing
     // tag of no other kind (`<span>`, `</a>`). Like kind 6 it ends at a blank line, and a fence
