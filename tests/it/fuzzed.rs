@@ -26,6 +26,7 @@ fn parses_the_same_in_pieces(source: &str) -> Document<'_> {
         assert_eq!(whole.meant, pieces.meant, "{differ}");
         assert_eq!(whole.headings, pieces.headings, "{differ}");
         assert_eq!(whole.html, pieces.html, "{differ}");
+        assert_eq!(whole.explicit_anchors, pieces.explicit_anchors, "{differ}");
     }
     whole
 }
