@@ -30,4 +30,7 @@ fuzz_target!(|bytes: &[u8]| {
     assert_eq!(format!("{:?}", whole.tables), format!("{:?}", pieces.tables));
     assert_eq!(format!("{:?}", whole.links), format!("{:?}", pieces.links));
     assert_eq!(whole.meant, pieces.meant);
+    assert_eq!(whole.headings, pieces.headings);
+    assert_eq!(whole.html, pieces.html);
+    assert_eq!(whole.explicit_anchors, pieces.explicit_anchors);
 });

@@ -1,47 +1,135 @@
 //! Splitting a document into pieces that parse the same alone as together.
 //!
-//! A piece ends at a blank line followed by a line that starts in column 0 with a character
-//! other than a space: in CommonMark such a line closes every container (lists need indent,
-//! block quotes need `>` on every line, tables and paragraphs end at the blank line). What a
-//! blank line does not close is tracked: fenced code, HTML comments and the raw HTML blocks
-//! (`<pre>`, `<script>`, `<style>`, `<textarea>`), and front matter at the start of the file.
+//! A piece ends where pulldown-cmark has nothing open: before a line in column 0 after a
+//! blank line, which closes every container (lists need indent, block quotes need `>`) and
+//! every paragraph and table, unless it is an item of the open list, or the blank line is
+//! inside fenced code or an HTML block that a blank line does not end. [`blocks`] follows the
+//! top-level blocks line by line as pulldown-cmark does, reading each line's start with its
+//! scanners ([`scan`]).
+//!
+//! A long top-level table is cut between its rows too: the piece after the cut is parsed with
+//! the table's header and delimiter lines before it ([`Piece::table_head`]), so that its rows
+//! are rows of the same table.
+
+mod blocks;
+mod scan;
 
 use super::Span;
+use blocks::{Line, State};
+
+/// A piece of the source to parse alone.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Piece {
+    pub span: Span,
+    /// For a piece that starts inside a table: the table's header and delimiter lines, to be
+    /// parsed before the piece and then dropped.
+    pub table_head: Option<Span>,
+}
+
+/// More readings than this at once and the splitter stops cutting: only contrived text
+/// keeps so many apart for long.
+const MAX_READINGS: usize = 16;
+
+/// pulldown-cmark ends a table (and nests the rest of the document in it) once it has added
+/// 2^18 cells to rows shorter than the header, counting from the table's start: a piece that
+/// starts inside such a table would count from 0. A table that adds half as many is not cut.
+const MAX_MISSING_CELLS: usize = 1 << 17;
 
 /// Pieces of `source` of at least `target` bytes (the last may be shorter), in order, covering
 /// it exactly from the end of its [`preamble`] on.
-pub fn split(source: &str, target: usize) -> Vec<Span> {
+pub fn split(source: &str, target: usize) -> Vec<Piece> {
     let preamble = preamble_end(source);
+    let whole = || Piece {
+        span: preamble..source.len(),
+        table_head: None,
+    };
     if source.len() - preamble <= target {
-        return std::iter::once(preamble..source.len()).collect();
+        return vec![whole()];
     }
-    let mut pieces = Vec::new();
-    let mut start = preamble;
-    let mut scanner = Scanner::default();
-    let mut offset = preamble;
-    let mut previous_blank = false;
-    for line in source[offset..].split_inclusive('\n') {
-        let line_start = offset;
-        offset += line.len();
-        let blank = is_blank(line);
-        let starts_block = line.starts_with(|c: char| !c.is_whitespace());
-        if previous_blank && starts_block && !scanner.open() && line_start - start >= target {
-            pieces.push(start..line_start);
-            start = line_start;
+    let mut cuts: Vec<(usize, Option<Span>)> = vec![(preamble, None)];
+    let mut readings = vec![State::default()];
+    let bytes = source.as_bytes();
+    let mut lines = LineStarts::new(bytes, preamble).peekable();
+    while let Some((start, end)) = lines.next() {
+        let line = Line::new(bytes, start, end);
+        let next = lines.peek().map(|&(s, e)| Line::new(bytes, s, e));
+        // A lone `\r` ends a line for pulldown-cmark, but not inside code or HTML blocks:
+        // nothing after it is cut.
+        if has_lone_cr(line.text) || next.as_ref().is_some_and(|n| has_lone_cr(n.text)) {
+            break;
         }
-        scanner.line(line);
-        previous_blank = blank;
+        let piece_start = cuts.last().map_or(preamble, |c| c.0);
+        if start - piece_start >= target {
+            if readings.iter().all(|r| r.may_end_before(&line)) {
+                cuts.push((start, None));
+            } else if let [reading] = &readings[..]
+                && let Some(table) = reading.table_of_row(&line)
+            {
+                cuts.push((start, Some(table.head.clone())));
+            }
+        }
+        let mut after = Vec::with_capacity(readings.len());
+        for reading in &readings {
+            let mut own = Vec::new();
+            reading.step(&line, next.as_ref(), &mut own);
+            for state in own {
+                if !after.contains(&state) {
+                    after.push(state);
+                }
+            }
+        }
+        readings = after;
+        if readings.len() > MAX_READINGS {
+            break;
+        }
+        if let Some(table) = readings
+            .iter()
+            .filter_map(State::table)
+            .find(|t| t.missing_cells > MAX_MISSING_CELLS)
+        {
+            cuts.retain(|c| c.0 <= table.head.start);
+            break;
+        }
     }
-    pieces.push(start..source.len());
-    pieces
+    let ends = cuts.iter().skip(1).map(|c| c.0).chain([source.len()]);
+    cuts.iter()
+        .zip(ends)
+        .map(|((start, table_head), end)| Piece {
+            span: *start..end,
+            table_head: table_head.clone(),
+        })
+        .collect()
 }
 
-/// A blank line as pulldown-cmark reads one: spaces, tabs, vertical tabs and form feeds
-/// only. Other whitespace (U+3000, a no-break space) is text.
-fn is_blank(line: &str) -> bool {
-    line.trim_end_matches(['\n', '\r'])
-        .bytes()
-        .all(|b| matches!(b, b' ' | b'\t' | 0x0b | 0x0c))
+/// The lines of `source` from `at`: where each starts and ends (after its `\n`).
+struct LineStarts<'s> {
+    source: &'s [u8],
+    at: usize,
+}
+
+impl<'s> LineStarts<'s> {
+    fn new(source: &'s [u8], at: usize) -> Self {
+        LineStarts { source, at }
+    }
+}
+
+impl Iterator for LineStarts<'_> {
+    type Item = (usize, usize);
+
+    fn next(&mut self) -> Option<(usize, usize)> {
+        if self.at >= self.source.len() {
+            return None;
+        }
+        let start = self.at;
+        self.at = memchr::memchr(b'\n', &self.source[start..])
+            .map_or(self.source.len(), |i| start + i + 1);
+        Some((start, self.at))
+    }
+}
+
+/// A `\r` not followed by `\n`.
+fn has_lone_cr(line: &[u8]) -> bool {
+    memchr::memchr_iter(b'\r', line).any(|i| line.get(i + 1) != Some(&b'\n'))
 }
 
 /// Where what GitHub does not render as Markdown ends: a UTF-8 byte order mark, then front
@@ -71,204 +159,73 @@ fn front_matter_end(source: &str) -> usize {
     0
 }
 
-/// The blocks a blank line does not close.
-#[derive(Default)]
-struct Scanner {
-    /// An open code fence: its character and length.
-    fence: Option<(u8, usize)>,
-    /// The text that closes an open HTML block: `-->`, `</pre>` …
-    html_end: Option<&'static str>,
-    /// In an HTML block that a blank line ends (`<table>`, `<div>` …): a fence in it is text.
-    html_until_blank: bool,
-}
-
-impl Scanner {
-    fn open(&self) -> bool {
-        self.fence.is_some() || self.html_end.is_some() || self.html_until_blank
-    }
-
-    fn line(&mut self, line: &str) {
-        if self.html_until_blank {
-            self.html_until_blank = !is_blank(line);
-            return;
-        }
-        // With nothing open, only a line starting with `` ` ``, `~` or `<` can open something.
-        if !self.open() {
-            let first = line.bytes().find(|&b| b != b' ');
-            if !matches!(first, Some(b'`' | b'~' | b'<')) {
-                return;
-            }
-        }
-        if let Some(end) = self.html_end {
-            if line.to_ascii_lowercase().contains(end) {
-                self.html_end = None;
-            }
-            return;
-        }
-        let indent = line.len() - line.trim_start_matches(' ').len();
-        let body = line.trim_start_matches(' ').trim_end();
-        if let Some((c, n)) = self.fence {
-            // A closing fence is followed by spaces only (pulldown-cmark's `scan_closing_code_fence`):
-            // not a tab, a vertical tab or a form feed, which `trim` would take away.
-            let rest = line.trim_start_matches(' ');
-            let run = rest.bytes().take_while(|&b| b == c).count();
-            let after = rest[run..].trim_end_matches(['\n', '\r']);
-            if indent < 4 && run >= n && after.bytes().all(|b| b == b' ') {
-                self.fence = None;
-            }
-            return;
-        }
-        if indent >= 4 {
-            return;
-        }
-        for c in [b'`', b'~'] {
-            let run = body.bytes().take_while(|&b| b == c).count();
-            if run >= 3 && !(c == b'`' && body[run..].contains('`')) {
-                self.fence = Some((c, run));
-                return;
-            }
-        }
-        self.html_end = html_block_end(body);
-        self.html_until_blank = self.html_end.is_none() && opens_block_tag(body);
-    }
-}
-
-/// Whether a line opens an HTML block that a blank line ends and that may interrupt a
-/// paragraph (CommonMark's kind 6): `<` or `</`, one of these tag names, then a space, `>`,
-/// `/>` or the end of the line.
-fn opens_block_tag(body: &str) -> bool {
-    const TAGS: &[&str] = &[
-        "address",
-        "article",
-        "aside",
-        "base",
-        "basefont",
-        "blockquote",
-        "body",
-        "caption",
-        "center",
-        "col",
-        "colgroup",
-        "dd",
-        "details",
-        "dialog",
-        "dir",
-        "div",
-        "dl",
-        "dt",
-        "fieldset",
-        "figcaption",
-        "figure",
-        "footer",
-        "form",
-        "frame",
-        "frameset",
-        "h1",
-        "h2",
-        "h3",
-        "h4",
-        "h5",
-        "h6",
-        "head",
-        "header",
-        "hr",
-        "html",
-        "iframe",
-        "legend",
-        "li",
-        "link",
-        "main",
-        "menu",
-        "menuitem",
-        "nav",
-        "noframes",
-        "ol",
-        "optgroup",
-        "option",
-        "p",
-        "param",
-        "search",
-        "section",
-        "summary",
-        "table",
-        "tbody",
-        "td",
-        "tfoot",
-        "th",
-        "thead",
-        "title",
-        "tr",
-        "track",
-        "ul",
-    ];
-    let Some(rest) = body.strip_prefix('<') else {
-        return false;
-    };
-    let rest = rest.strip_prefix('/').unwrap_or(rest);
-    let name_len = rest.bytes().take_while(u8::is_ascii_alphanumeric).count();
-    let (name, after) = rest.split_at(name_len);
-    let ends = after.is_empty()
-        || after.starts_with(|c: char| c.is_ascii_whitespace() || c == '>')
-        || after.starts_with("/>");
-    ends && TAGS.iter().any(|t| t.eq_ignore_ascii_case(name))
-}
-
-/// For a line that opens an HTML block a blank line does not close, the text that closes it.
-fn html_block_end(body: &str) -> Option<&'static str> {
-    if !body.starts_with('<') {
-        return None;
-    }
-    // Bytes, not a `str` slice: the tenth byte may fall inside a character.
-    let lower = body.as_bytes()[..10.min(body.len())].to_ascii_lowercase();
-    let (end, opener) = if lower.starts_with(b"<!--") {
-        ("-->", "<!--")
-    } else if lower.starts_with(b"<![cdata[") {
-        ("]]>", "<![CDATA[")
-    } else if lower.starts_with(b"<?") {
-        ("?>", "<?")
-    } else if lower.starts_with(b"<!") && lower.get(2).is_some_and(u8::is_ascii_alphabetic) {
-        // A declaration (`<!DOCTYPE …`), ended by the first `>`.
-        (">", "<!")
-    } else {
-        let tag = ["pre", "script", "style", "textarea"]
-            .into_iter()
-            .find(|t| {
-                lower
-                    .strip_prefix(b"<")
-                    .is_some_and(|r| r.starts_with(t.as_bytes()))
-            })?;
-        let end = match tag {
-            "pre" => "</pre>",
-            "script" => "</script>",
-            "style" => "</style>",
-            _ => "</textarea>",
-        };
-        (end, "<")
-    };
-    // Closed on its own line already?
-    (!body[opener.len()..].to_ascii_lowercase().contains(end)).then_some(end)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn pieces(text: &str) -> Vec<&str> {
-        split(text, 1).into_iter().map(|s| &text[s]).collect()
+        split(text, 1).into_iter().map(|p| &text[p.span]).collect()
     }
 
     #[test]
     fn pieces_cover_the_text_and_end_before_a_block_in_column_0() {
-        let text = "# A\n\n| a |\n|---|\n| x |\n\n- item\n\n  continued\n\nend\n";
+        let text = "# A\n\n> quote\n\n- item\n\n  continued\n\n- item\n\n* other list\n\nend\n";
         assert_eq!(
             pieces(text),
             [
                 "# A\n\n",
-                "| a |\n|---|\n| x |\n\n",
-                "- item\n\n  continued\n\n",
+                "> quote\n\n",
+                "- item\n\n  continued\n\n- item\n\n",
+                "* other list\n\n",
                 "end\n"
             ]
         );
+    }
+
+    #[test]
+    fn a_long_table_is_cut_between_its_rows() {
+        let head = "| a | b |\n|---|---|\n";
+        let rows = "| x | https://a.example |\n".repeat(1000);
+        let text = format!("# Title\n\n{head}{rows}\nend\n");
+        let target = 1024;
+        let got = split(&text, target);
+        assert!(got.len() > 20, "{} pieces", got.len());
+        let mut end = 0;
+        for piece in &got {
+            assert_eq!(piece.span.start, end);
+            end = piece.span.end;
+            assert!(piece.span.len() < target + 64, "{:?}", piece.span);
+            let inside = piece.span.start > text.find(head).unwrap()
+                && piece.span.start < text.find("\nend").unwrap();
+            let expected_head = text.find(head).map(|h| h..h + head.len());
+            assert_eq!(piece.table_head, expected_head.filter(|_| inside));
+        }
+        assert_eq!(end, text.len());
+        // The same table in a list item is not cut.
+        let in_list = format!(
+            "- item\n\n  {}",
+            format!("{head}{rows}").replace('\n', "\n  ")
+        );
+        assert!(
+            split(&in_list, target)
+                .iter()
+                .all(|p| p.table_head.is_none())
+        );
+    }
+
+    #[test]
+    fn a_table_with_many_short_rows_is_not_cut_nor_anything_after_it() {
+        // pulldown-cmark ends such a table after 2^18 added cells and reads the rest of the
+        // document inside it.
+        let rows = "| x |\n".repeat(70_000);
+        let text = format!("# A\n\n| a | b | c |\n|---|---|---|\n{rows}\n# B\n\ntext\n");
+        let text = format!("{}{text}", "intro\n\n".repeat(500));
+        let got = split(&text, 1024);
+        let table = text.find("| a |").unwrap();
+        assert!(got.len() > 1);
+        let last = got.last().unwrap().span.clone();
+        assert!(last.start <= table && last.start + 1024 > table && last.end == text.len());
+        assert!(got.iter().all(|p| p.table_head.is_none()));
     }
 
     #[test]

@@ -4,6 +4,7 @@
 //! cells of each row are then split from the row's source text, so survey-lint sees the cells
 //! the author wrote rather than the ones a renderer pads or drops.
 
+use super::chunks::Piece;
 use super::html::AnchorMark;
 use super::{Document, Heading, LineIndex, Link, LinkKind, Row, Span, Table, find_bare_urls};
 use pulldown_cmark::{BrokenLink, CowStr, Event, LinkType, Options, Parser, Tag, TagEnd};
@@ -11,7 +12,7 @@ use std::collections::HashSet;
 
 /// Chunks are parsed separately (and in parallel): pulldown-cmark builds a tree of its whole
 /// input before the first event, so parsing a 100 MB survey in one piece would hold a tree
-/// several times its size.
+/// several times its size. A long table is cut between its rows too.
 const CHUNK_BYTES: usize = 128 * 1024;
 
 pub fn parse(source: &str) -> Document<'_> {
@@ -21,26 +22,37 @@ pub fn parse(source: &str) -> Document<'_> {
 /// [`parse`] with pieces of at least `chunk_bytes`; the result does not depend on it.
 pub fn parse_in_chunks(source: &str, chunk_bytes: usize) -> Document<'_> {
     use rayon::prelude::*;
-    let (lines, chunks) = rayon::join(
+    let (lines, pieces) = rayon::join(
         || LineIndex::new(source),
         || super::chunks::split(source, chunk_bytes),
     );
-    let parts: Vec<Part> = chunks
+    let parts: Vec<Part> = pieces
         .par_iter()
-        .map(|chunk| parse_chunk(source, &lines, chunk.clone(), None))
+        .map(|piece| parse_chunk(source, &lines, piece, None, &[]))
         .collect();
     // A reference used in one piece and defined in another is a link, as in the whole
-    // document: the pieces that used a label another piece defines are parsed again knowing it.
+    // document, and a footnote reference a footnote: the pieces that used a label another
+    // piece defines are parsed again knowing it.
     let defined: HashSet<String> = parts
         .iter()
         .flat_map(|p| p.references.iter().map(|(label, _)| label.clone()))
         .collect();
+    let mut footnotes: Vec<String> = parts.iter().flat_map(|p| p.footnotes.clone()).collect();
+    footnotes.sort_unstable();
+    footnotes.dedup();
     let parts: Vec<Part> = parts
         .into_par_iter()
-        .zip(chunks)
-        .map(|(part, chunk)| {
-            if part.broken.iter().any(|label| defined.contains(label)) {
-                parse_chunk(source, &lines, chunk, Some(&defined))
+        .zip(pieces)
+        .map(|(part, piece)| {
+            let other_footnotes =
+                part.uses_footnotes && footnotes.iter().any(|f| !part.footnotes.contains(f));
+            if other_footnotes || part.broken.iter().any(|label| defined.contains(label)) {
+                let footnotes = if part.uses_footnotes {
+                    &footnotes[..]
+                } else {
+                    &[]
+                };
+                parse_chunk(source, &lines, &piece, Some(&defined), footnotes)
             } else {
                 part
             }
@@ -56,7 +68,7 @@ pub fn parse_in_chunks(source: &str, chunk_bytes: usize) -> Document<'_> {
         links.push((meant_before, part.links));
         meant_before += part.meant.len();
         meant.push(part.meant);
-        tables.push(part.tables);
+        tables.push((part.continued_rows, part.tables));
         html.push(part.html);
         headings.extend(part.headings);
         marks.extend(part.anchor_marks);
@@ -71,7 +83,7 @@ pub fn parse_in_chunks(source: &str, chunk_bytes: usize) -> Document<'_> {
     // The two large copies run side by side.
     let ((mut links, mut meant), (tables, html)) = rayon::join(
         || rayon::join(|| concat(links.into_iter().map(shift)), || concat(meant)),
-        || (concat(tables), concat(html)),
+        || (join_tables(tables), concat(html)),
     );
     if !duplicates.is_empty() {
         (links, meant) = without_links(links, &meant, |l| {
@@ -156,6 +168,24 @@ fn without_links(
     (kept, kept_meant)
 }
 
+/// The tables of the pieces one after another. The rows a piece begins with when it starts
+/// inside a table (cut between its rows) join the last table of the pieces before it.
+fn join_tables(pieces: Vec<(Option<RowSpans>, Vec<Table>)>) -> Vec<Table> {
+    let mut all: Vec<Table> = Vec::with_capacity(pieces.iter().map(|p| p.1.len()).sum());
+    for (continued, tables) in pieces {
+        if let (Some(rows), Some(table)) = (continued, all.last_mut())
+            && let super::Body::Lines(body) = &mut table.body
+        {
+            if let Some(&(_, end)) = rows.last() {
+                table.span.end = end as usize;
+            }
+            body.extend(rows);
+        }
+        all.extend(tables);
+    }
+    all
+}
+
 /// The pieces one after another, in a vector of the exact size: pieces and whole are alive
 /// together while the elements move.
 fn concat<T, I: IntoIterator<Item = T>>(pieces: impl IntoIterator<Item = I>) -> Vec<T>
@@ -171,6 +201,8 @@ where
 /// What one chunk holds, in absolute byte offsets.
 struct Part {
     tables: Vec<Table>,
+    /// The rows of a table an earlier piece began, when this piece starts inside it.
+    continued_rows: Option<RowSpans>,
     /// Sorted by position, with their `meant` ranges into `meant`.
     links: Vec<Link>,
     meant: Vec<super::MeantUrl>,
@@ -183,6 +215,10 @@ struct Part {
     references: Vec<(String, usize)>,
     /// The labels of references this piece uses without defining them (folded).
     broken: Vec<String>,
+    /// The labels of the footnotes it defines.
+    footnotes: Vec<String>,
+    /// It holds `[^`: it may use a footnote.
+    uses_footnotes: bool,
 }
 
 /// Parses one piece. Front matter is not Markdown and is never handed to pulldown-cmark (the
@@ -198,18 +234,41 @@ fn fold_label(label: &str) -> String {
 }
 
 /// `defined`: labels the rest of the document defines, read as links where this piece uses
-/// them without defining them.
+/// them without defining them; `footnotes`: the labels of the document's footnotes.
 fn parse_chunk(
     source: &str,
     lines: &LineIndex,
-    chunk: Span,
+    piece: &Piece,
     defined: Option<&HashSet<String>>,
+    footnotes: &[String],
 ) -> Part {
     let options = Options::ENABLE_TABLES
         | Options::ENABLE_STRIKETHROUGH
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_TASKLISTS;
-    let base = chunk.start;
+    // What the piece is parsed after, and whose events are dropped: the document's footnotes
+    // (a footnote reference is one only where pulldown-cmark knows the footnote), closed by an
+    // HTML comment; then, for a piece that starts inside a table, the table's header and
+    // delimiter lines, so that pulldown-cmark reads the piece's lines as rows of that table.
+    let mut head = String::new();
+    for label in footnotes {
+        head.push_str("[^");
+        head.push_str(label);
+        head.push_str("]: x\n");
+    }
+    if !head.is_empty() {
+        head.push_str("<!---->\n");
+    }
+    if let Some(table_head) = piece.table_head.clone() {
+        head.push_str(&source[table_head]);
+    }
+    let text: std::borrow::Cow<str> = if head.is_empty() {
+        source[piece.span.clone()].into()
+    } else {
+        format!("{head}{}", &source[piece.span.clone()]).into()
+    };
+    let to_source = |offset: usize| offset - head.len() + piece.span.start;
+    let mut own_footnotes = Vec::new();
     let mut builder = Builder {
         source,
         lines,
@@ -217,6 +276,7 @@ fn parse_chunk(
         links: Vec::new(),
         html: Vec::new(),
         table: None,
+        continued_rows: None,
         text_run: None,
         link_depth: 0,
         opaque_depth: 0,
@@ -230,17 +290,26 @@ fn parse_chunk(
         broken.borrow_mut().push(label);
         known.then_some((CowStr::Borrowed(""), CowStr::Borrowed("")))
     };
-    let mut events = Parser::new_with_broken_link_callback(&source[chunk], options, Some(resolve))
-        .into_offset_iter();
+    let mut events =
+        Parser::new_with_broken_link_callback(&text, options, Some(resolve)).into_offset_iter();
     for (event, range) in &mut events {
-        builder.event(event, range.start + base..range.end + base);
+        if range.end <= head.len() {
+            continue;
+        }
+        if let Event::Start(Tag::FootnoteDefinition(label)) = &event {
+            own_footnotes.push(label.to_string());
+        }
+        builder.event(
+            event,
+            to_source(range.start.max(head.len()))..to_source(range.end),
+        );
     }
     builder.flush_text();
     let mut anchor_marks = Vec::new();
     super::html::links(source, &builder.html, &mut builder.links, &mut anchor_marks);
     let mut references = Vec::new();
     for (label, def) in events.reference_definitions().iter() {
-        let span = def.span.start + base..def.span.end + base;
+        let span = to_source(def.span.start)..to_source(def.span.end);
         if let Some(span) = reference_destination(source, span) {
             references.push((fold_label(label), span.start));
             builder.links.push(Link::new(LinkKind::Reference, span));
@@ -252,6 +321,7 @@ fn parse_chunk(
     super::meant::fill(source, &mut links, &mut meant);
     Part {
         tables: builder.tables,
+        continued_rows: builder.continued_rows,
         links,
         meant,
         html: builder.html,
@@ -259,6 +329,9 @@ fn parse_chunk(
         anchor_marks,
         references,
         broken: broken.take(),
+        footnotes: own_footnotes,
+        uses_footnotes: memchr::memmem::find(source[piece.span.clone()].as_bytes(), b"[^")
+            .is_some(),
     }
 }
 
@@ -273,6 +346,8 @@ struct Builder<'s, 'l> {
     html: Vec<Span>,
     /// The table being read: its header, and where the text of each body row is.
     table: Option<(Option<Row>, RowSpans)>,
+    /// The rows of a table without a header of its own: one an earlier piece began.
+    continued_rows: Option<RowSpans>,
     text_run: Option<Span>,
     link_depth: usize,
     /// Inside a code block: nothing there is linted.
@@ -320,11 +395,13 @@ impl Builder<'_, '_> {
                     rows.push((span.start as u32, span.end as u32));
                 }
             }
-            Event::End(TagEnd::Table) => {
-                if let Some((Some(header), rows)) = self.table.take() {
+            Event::End(TagEnd::Table) => match self.table.take() {
+                Some((Some(header), rows)) => {
                     self.tables.push(Table::gfm(header, rows));
                 }
-            }
+                Some((None, rows)) => self.continued_rows = Some(rows),
+                None => {}
+            },
             Event::Start(Tag::Link { link_type, .. }) => {
                 self.link_depth += 1;
                 self.link(link_type, range, false);
