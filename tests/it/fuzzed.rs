@@ -12,18 +12,7 @@ fn parses_the_same_in_pieces(source: &str) -> Document<'_> {
     let whole = Document::parse(source);
     for size in [1, 16, 64] {
         let pieces = Document::parse_in_chunks(source, size);
-        let differ = format!("differs in pieces of {size} bytes");
-        assert_eq!(
-            format!("{:?}", whole.tables),
-            format!("{:?}", pieces.tables),
-            "{differ}"
-        );
-        assert_eq!(
-            format!("{:?}", whole.links),
-            format!("{:?}", pieces.links),
-            "{differ}"
-        );
-        assert_eq!(whole.meant, pieces.meant, "{differ}");
+        let differ = same_tables_links_and_urls(&whole, &pieces, size);
         assert_eq!(whole.headings, pieces.headings, "{differ}");
         assert_eq!(whole.html, pieces.html, "{differ}");
         assert_eq!(whole.explicit_anchors, pieces.explicit_anchors, "{differ}");
@@ -306,23 +295,30 @@ fn a_kind_7_html_block_cannot_interrupt_a_paragraph() {
     }
 }
 
+/// Asserts that `pieces` (parsed in pieces of `size` bytes) has the tables, links and meant
+/// URLs of `whole`; gives the message for further comparisons.
+fn same_tables_links_and_urls(whole: &Document<'_>, pieces: &Document<'_>, size: usize) -> String {
+    let differ = format!("differs in pieces of {size} bytes");
+    assert_eq!(
+        format!("{:?}", whole.tables),
+        format!("{:?}", pieces.tables),
+        "{differ}"
+    );
+    assert_eq!(
+        format!("{:?}", whole.links),
+        format!("{:?}", pieces.links),
+        "{differ}"
+    );
+    assert_eq!(whole.meant, pieces.meant, "{differ}");
+    differ
+}
+
 /// The same document whole and in pieces of these sizes too.
 fn parses_the_same_in_pieces_of<'s>(source: &'s str, sizes: &[usize]) -> Document<'s> {
     let whole = parses_the_same_in_pieces(source);
     for &size in sizes {
         let pieces = Document::parse_in_chunks(source, size);
-        let differ = format!("differs in pieces of {size} bytes");
-        assert_eq!(
-            format!("{:?}", whole.tables),
-            format!("{:?}", pieces.tables),
-            "{differ}"
-        );
-        assert_eq!(
-            format!("{:?}", whole.links),
-            format!("{:?}", pieces.links),
-            "{differ}"
-        );
-        assert_eq!(whole.meant, pieces.meant, "{differ}");
+        let differ = same_tables_links_and_urls(&whole, &pieces, size);
     }
     whole
 }
