@@ -318,7 +318,7 @@ fn parses_the_same_in_pieces_of<'s>(source: &'s str, sizes: &[usize]) -> Documen
     let whole = parses_the_same_in_pieces(source);
     for &size in sizes {
         let pieces = Document::parse_in_chunks(source, size);
-        let differ = same_tables_links_and_urls(&whole, &pieces, size);
+        same_tables_links_and_urls(&whole, &pieces, size);
     }
     whole
 }
