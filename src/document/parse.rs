@@ -33,7 +33,7 @@ pub fn parse_in_chunks(source: &str, chunk_bytes: usize) -> Document<'_> {
     // A reference used in one piece and defined in another is a link, as in the whole
     // document, and a footnote reference a footnote: the pieces that used a label another
     // piece defines are parsed again knowing it.
-    let defined: HashSet<String> = parts
+    let defined: HashSet<Label> = parts
         .iter()
         .flat_map(|p| p.references.iter().map(|(label, _)| label.clone()))
         .collect();
@@ -136,7 +136,7 @@ fn later_definitions(parts: &[Part]) -> std::collections::HashSet<usize> {
     let mut seen = std::collections::HashSet::new();
     let mut later = std::collections::HashSet::new();
     for part in parts {
-        let fresh: Vec<&(String, usize)> = part
+        let fresh: Vec<&(Label, usize)> = part
             .references
             .iter()
             .filter(|(label, _)| !seen.contains(label))
@@ -210,36 +210,36 @@ struct Part {
     headings: Vec<Heading>,
     /// Explicit anchors and HTML heading tags, in source order.
     anchor_marks: Vec<AnchorMark>,
-    /// The label (case and spaces folded) of each reference definition, and where its
-    /// destination starts.
-    references: Vec<(String, usize)>,
-    /// The labels of references this piece uses without defining them (folded).
-    broken: Vec<String>,
+    /// The label of each reference definition, and where its destination starts.
+    references: Vec<(Label, usize)>,
+    /// The labels of references this piece uses without defining them.
+    broken: Vec<Label>,
     /// The labels of the footnotes it defines.
     footnotes: Vec<String>,
     /// It holds `[^`: it may use a footnote.
     uses_footnotes: bool,
 }
 
+/// A reference's label as pulldown-cmark compares labels: its runs of ASCII whitespace are
+/// already one space (in the label pulldown-cmark gives), and case is folded as Unicode folds
+/// it (`ß` is `SS`). A no-break space is not whitespace here.
+type Label = unicase::UniCase<String>;
+
+fn label(text: &str) -> Label {
+    unicase::UniCase::new(text.to_owned())
+}
+
 /// Parses one piece. Front matter is not Markdown and is never handed to pulldown-cmark (the
 /// pieces start after it, see [`super::chunks::preamble_end`]): pulldown-cmark would take any
 /// `---` line followed by text, anywhere, for the start of a metadata block.
-/// The form in which labels are compared: whitespace collapsed, lower case.
-fn fold_label(label: &str) -> String {
-    label
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-        .to_lowercase()
-}
-
+///
 /// `defined`: labels the rest of the document defines, read as links where this piece uses
 /// them without defining them; `footnotes`: the labels of the document's footnotes.
 fn parse_chunk(
     source: &str,
     lines: &LineIndex,
     piece: &Piece,
-    defined: Option<&HashSet<String>>,
+    defined: Option<&HashSet<Label>>,
     footnotes: &[String],
 ) -> Part {
     let options = Options::ENABLE_TABLES
@@ -285,9 +285,9 @@ fn parse_chunk(
     };
     let broken = std::cell::RefCell::new(Vec::new());
     let resolve = |link: BrokenLink<'_>| {
-        let label = fold_label(&link.reference);
-        let known = defined.is_some_and(|d| d.contains(&label));
-        broken.borrow_mut().push(label);
+        let key = label(&link.reference);
+        let known = defined.is_some_and(|d| d.contains(&key));
+        broken.borrow_mut().push(key);
         known.then_some((CowStr::Borrowed(""), CowStr::Borrowed("")))
     };
     let mut events =
@@ -308,10 +308,10 @@ fn parse_chunk(
     let mut anchor_marks = Vec::new();
     super::html::links(source, &builder.html, &mut builder.links, &mut anchor_marks);
     let mut references = Vec::new();
-    for (label, def) in events.reference_definitions().iter() {
+    for (text, def) in events.reference_definitions().iter() {
         let span = to_source(def.span.start)..to_source(def.span.end);
         if let Some(span) = reference_destination(source, span) {
-            references.push((fold_label(label), span.start));
+            references.push((label(text), span.start));
             builder.links.push(Link::new(LinkKind::Reference, span));
         }
     }

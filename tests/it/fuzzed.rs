@@ -131,6 +131,33 @@ fn a_fence_inside_an_html_block_is_text() {
 }
 
 #[test]
+fn labels_that_differ_in_a_no_break_space_are_two_labels() {
+    // parse: two reference definitions whose labels differ in a trailing U+00A0 are two
+    // definitions for pulldown-cmark, which folds only ASCII whitespace; survey-lint folded
+    // labels with Unicode whitespace and took the second for the first defined again, and
+    // dropped it when the two were in different pieces. Case is folded as pulldown-cmark does.
+    let doc = parses_the_same_in_pieces(
+        "[ref 100*1Z天 |\n| | |\n``\n`\n| not | table |\n`\u{a0}]: https://f.example/``\n\n\
+         [ref 100*1Z天 |\n| | |\n``\n`\n| not | table |\n`]: https://f.example/`与`\n",
+    );
+    assert_eq!(doc.links.len(), 2);
+    let doc =
+        parses_the_same_in_pieces("[a\u{a0}b]: https://a.example\n\n[a b]: https://b.example\n");
+    assert_eq!(doc.links.len(), 2);
+    let doc =
+        parses_the_same_in_pieces("[Straße]: https://a.example\n\n[STRASSE]: https://b.example\n");
+    assert_eq!(doc.links.len(), 1, "one label: ß folds to ss");
+    let doc = parses_the_same_in_pieces(
+        "x [STRASSE] https://c.example/x[STRASSE]\n\n[Straße]: https://a.example\n",
+    );
+    assert!(
+        doc.links
+            .iter()
+            .any(|l| doc.text(&l.span()) == "https://c.example/x")
+    );
+}
+
+#[test]
 fn a_table_in_a_list_item_after_a_lazy_line_reads_the_same_in_pieces() {
     // parse: a list item whose lazy continuation line starts a table, and a list item after the
     // blank line: the table's rows differ between the document parsed whole and in pieces.
