@@ -30,34 +30,34 @@ pub struct Piece {
 /// keeps so many apart for long.
 const MAX_READINGS: usize = 16;
 
-/// pulldown-cmark ends a table (and nests the rest of the document in it) once it has added
-/// 2^18 cells to rows shorter than the header, counting from the table's start: a piece that
-/// starts inside such a table would count from 0. A table that adds half as many is not cut.
+/// pulldown-cmark ends a table once it has added 2^18 cells to rows shorter than the header,
+/// counting from the table's start, and reads the rest of the document inside it; a piece
+/// that starts inside or after the table would know nothing of this. Neither a table that adds
+/// half as many nor anything after it is cut.
 const MAX_MISSING_CELLS: usize = 1 << 17;
 
 /// Pieces of `source` of at least `target` bytes (the last may be shorter), in order, covering
 /// it exactly from the end of its [`preamble`] on.
 pub fn split(source: &str, target: usize) -> Vec<Piece> {
     let preamble = preamble_end(source);
-    let whole = || Piece {
-        span: preamble..source.len(),
-        table_head: None,
-    };
-    if source.len() - preamble <= target {
-        return vec![whole()];
-    }
     let mut cuts: Vec<(usize, Option<Span>)> = vec![(preamble, None)];
+    if source.len() - preamble <= target {
+        return pieces(source, cuts);
+    }
     let mut readings = vec![State::default()];
+    let (mut after, mut one) = (Vec::new(), Vec::new());
     let bytes = source.as_bytes();
-    let mut lines = LineStarts::new(bytes, preamble).peekable();
-    while let Some((start, end)) = lines.next() {
-        let line = Line::new(bytes, start, end);
-        let next = lines.peek().map(|&(s, e)| Line::new(bytes, s, e));
+    let mut lines = LineStarts::new(bytes, preamble)
+        .map(|(start, end)| Line::new(bytes, start, end))
+        .peekable();
+    while let Some(line) = lines.next() {
+        let next = lines.peek();
         // A lone `\r` ends a line for pulldown-cmark, but not inside code or HTML blocks:
         // nothing after it is cut.
-        if has_lone_cr(line.text) || next.as_ref().is_some_and(|n| has_lone_cr(n.text)) {
+        if has_lone_cr(line.text) || next.is_some_and(|n| has_lone_cr(n.text)) {
             break;
         }
+        let start = line.start;
         let piece_start = cuts.last().map_or(preamble, |c| c.0);
         if start - piece_start >= target {
             if readings.iter().all(|r| r.may_end_before(&line)) {
@@ -68,17 +68,16 @@ pub fn split(source: &str, target: usize) -> Vec<Piece> {
                 cuts.push((start, Some(table.head.clone())));
             }
         }
-        let mut after = Vec::with_capacity(readings.len());
+        after.clear();
         for reading in &readings {
-            let mut own = Vec::new();
-            reading.step(&line, next.as_ref(), &mut own);
-            for state in own {
+            reading.step(&line, next, &mut one);
+            for state in one.drain(..) {
                 if !after.contains(&state) {
                     after.push(state);
                 }
             }
         }
-        readings = after;
+        std::mem::swap(&mut readings, &mut after);
         if readings.len() > MAX_READINGS {
             break;
         }
@@ -91,12 +90,22 @@ pub fn split(source: &str, target: usize) -> Vec<Piece> {
             break;
         }
     }
-    let ends = cuts.iter().skip(1).map(|c| c.0).chain([source.len()]);
-    cuts.iter()
+    pieces(source, cuts)
+}
+
+/// The pieces from each cut to the next.
+fn pieces(source: &str, cuts: Vec<(usize, Option<Span>)>) -> Vec<Piece> {
+    let ends: Vec<usize> = cuts
+        .iter()
+        .skip(1)
+        .map(|c| c.0)
+        .chain([source.len()])
+        .collect();
+    cuts.into_iter()
         .zip(ends)
         .map(|((start, table_head), end)| Piece {
-            span: *start..end,
-            table_head: table_head.clone(),
+            span: start..end,
+            table_head,
         })
         .collect()
 }
