@@ -30,20 +30,23 @@ pub struct Piece {
 /// keeps so many apart for long.
 const MAX_READINGS: usize = 16;
 
-/// pulldown-cmark ends a table once it has added 2^18 cells to rows shorter than the header,
-/// counting from the table's start, and reads the rest of the document inside it; a piece
-/// that starts inside or after the table would know nothing of this. Neither a table that adds
-/// half as many nor anything after it is cut.
+/// pulldown-cmark gives up on a table once it has added 2^18 cells to rows shorter than the
+/// header and reads the rest of the document inside it, where GitHub reads on (to
+/// [`blocks::GITHUB_MAX_ADDED_CELLS`]). A top-level table is cut between its rows before a
+/// piece would add more than half as many: parsed after a copy of the header, each piece counts
+/// from 0. A table that cannot be cut there (read two ways, or one row adds that many) is
+/// neither cut nor is anything after it.
 const MAX_MISSING_CELLS: usize = 1 << 17;
 
 /// Pieces of `source` of at least `target` bytes (the last may be shorter), in order, covering
 /// it exactly from the end of its [`preamble`] on.
+///
+/// A document of `target` bytes or less is one piece unless it holds a table GitHub ends by
+/// its added cells, or whose added cells pulldown-cmark would give up on: those are cut
+/// whatever their size.
 pub fn split(source: &str, target: usize) -> Vec<Piece> {
     let preamble = preamble_end(source);
     let mut cuts: Vec<(usize, Option<Span>)> = vec![(preamble, None)];
-    if source.len() - preamble <= target {
-        return pieces(source, cuts);
-    }
     let mut readings = vec![State::default()];
     let (mut after, mut one) = (Vec::new(), Vec::new());
     let bytes = source.as_bytes();
@@ -59,14 +62,18 @@ pub fn split(source: &str, target: usize) -> Vec<Piece> {
         }
         let start = line.start;
         let piece_start = cuts.last().map_or(preamble, |c| c.0);
-        if start - piece_start >= target {
-            if readings.iter().all(|r| r.may_end_before(&line)) {
-                cuts.push((start, None));
-            } else if let [reading] = &readings[..]
-                && let Some(table) = reading.table_of_row(&line)
-            {
-                cuts.push((start, Some(table.head.clone())));
+        let long = start - piece_start >= target;
+        if let Some(cut) = table_cut(&mut readings, &line, long) {
+            match cut {
+                TableCut::Ended => cuts.push((start, None)),
+                TableCut::Rows(head) => cuts.push((start, Some(head))),
+                TableCut::Impossible(head) => {
+                    cuts.retain(|c| c.0 <= head);
+                    break;
+                }
             }
+        } else if long && readings.iter().all(|r| r.may_end_before(&line)) {
+            cuts.push((start, None));
         }
         after.clear();
         for reading in &readings {
@@ -81,16 +88,59 @@ pub fn split(source: &str, target: usize) -> Vec<Piece> {
         if readings.len() > MAX_READINGS {
             break;
         }
-        if let Some(table) = readings
-            .iter()
-            .filter_map(State::table)
-            .find(|t| t.missing_cells > MAX_MISSING_CELLS)
-        {
-            cuts.retain(|c| c.0 <= table.head.start);
-            break;
-        }
     }
     pieces(source, cuts)
+}
+
+/// A cut before a row of a top-level table.
+enum TableCut {
+    /// GitHub ends the table before the row: a piece starts with the row, read as a block of
+    /// its own.
+    Ended,
+    /// Between two rows of the table with this header and delimiter.
+    Rows(Span),
+    /// The table must be cut here to be read as GitHub reads it, and cannot be; it starts here.
+    Impossible(usize),
+}
+
+/// Where `line` is a row of a top-level table: the cut before it, if the table is `long`
+/// enough to be cut or must be cut (see [`MAX_MISSING_CELLS`]); the reading is then the one
+/// after the cut.
+fn table_cut(readings: &mut [State], line: &Line, long: bool) -> Option<TableCut> {
+    if !long
+        && !readings
+            .iter()
+            .any(|r| r.table_nears_a_limit(MAX_MISSING_CELLS))
+    {
+        return None;
+    }
+    if let [reading] = readings
+        && let Some((table, cuttable)) = reading.table_of_row(line)
+    {
+        if table.github_ends() {
+            reading.end_table();
+            return Some(TableCut::Ended);
+        }
+        let adds = table.adds(line);
+        let spills = table.missing_cells + adds > MAX_MISSING_CELLS;
+        let head = table.head.clone();
+        // Cut before a row that would add too many, unless that would not help.
+        let helps = cuttable && table.missing_cells > 0 && adds <= MAX_MISSING_CELLS;
+        if spills && !helps {
+            return Some(TableCut::Impossible(head.start));
+        }
+        if !(spills || long && cuttable) {
+            return None;
+        }
+        reading.cut_table();
+        return Some(TableCut::Rows(head));
+    }
+    // Read two ways, the table is not cut: unless it has to be.
+    readings
+        .iter()
+        .filter_map(|r| r.table_of_row(line))
+        .find(|(t, _)| t.github_ends() || t.missing_cells + t.adds(line) > MAX_MISSING_CELLS)
+        .map(|(t, _)| TableCut::Impossible(t.head.start))
 }
 
 /// The pieces from each cut to the next.
@@ -222,19 +272,53 @@ mod tests {
         );
     }
 
+    /// A table of `columns` columns whose rows each have one cell.
+    fn short_rows(columns: usize, rows: usize) -> (String, String) {
+        let head = format!("|{}\n|{}\n", "a|".repeat(columns), "-|".repeat(columns));
+        (head.clone(), format!("{head}{}", "| x\n".repeat(rows)))
+    }
+
     #[test]
-    fn a_table_with_many_short_rows_is_not_cut_nor_anything_after_it() {
-        // pulldown-cmark ends such a table after 2^18 added cells and reads the rest of the
-        // document inside it.
-        let rows = "| x |\n".repeat(70_000);
-        let text = format!("# A\n\n| a | b | c |\n|---|---|---|\n{rows}\n# B\n\ntext\n");
-        let text = format!("{}{text}", "intro\n\n".repeat(500));
+    fn a_table_with_many_short_rows_is_cut_before_pulldown_cmark_would_give_up_on_it() {
+        // 70,000 rows adding 2 cells each: 140,000 added cells, more than a piece may add.
+        let (head, table) = short_rows(3, 70_000);
+        let text = format!("# A\n\n{table}\n# B\n\ntext\n");
+        let got = split(&text, usize::MAX);
+        assert_eq!(got.len(), 2, "{:?}", got);
+        let head = text.find(&head).map(|h| h..h + head.len());
+        assert_eq!(got[1].table_head, head);
+        let first_rows = text[got[0].span.clone()].matches("| x\n").count();
+        assert_eq!(first_rows * 2, MAX_MISSING_CELLS);
+        // A row that alone adds more than a piece may: the table is not cut, nor is anything
+        // after it.
+        let (_, table) = short_rows(MAX_MISSING_CELLS + 2, 3);
+        let text = format!("{}{table}\n# B\n\ntext\n", "intro\n\n".repeat(500));
         let got = split(&text, 1024);
-        let table = text.find("| a |").unwrap();
         assert!(got.len() > 1);
-        let last = got.last().unwrap().span.clone();
-        assert!(last.start <= table && last.start + 1024 > table && last.end == text.len());
         assert!(got.iter().all(|p| p.table_head.is_none()));
+        let (last, table) = (got.last().unwrap().span.clone(), text.find("|a|").unwrap());
+        assert!(last.start <= table && last.start + 1024 > table && last.end == text.len());
+    }
+
+    #[test]
+    fn a_table_ends_where_github_ends_it_by_its_added_cells() {
+        // cmark-gfm: 1025 columns, rows of one cell add 1024 each; after 512 rows exactly
+        // 0x80000 are added, which still admits a row; the 514th line starts a block.
+        let (_, table) = short_rows(1025, 600);
+        let text = format!("{table}\nend\n");
+        let got = split(&text, usize::MAX);
+        let ended = text.match_indices("| x\n").nth(513).unwrap().0;
+        let starts: Vec<(usize, bool)> = got
+            .iter()
+            .map(|p| (p.span.start, p.table_head.is_some()))
+            .collect();
+        assert_eq!(starts.last(), Some(&(ended, false)), "{starts:?}");
+        // Before it, pieces of at most 2^17 added cells: 128 rows.
+        let rows: Vec<usize> = got
+            .iter()
+            .map(|p| text[p.span.clone()].matches("| x\n").count())
+            .collect();
+        assert_eq!(rows, [128, 128, 128, 128, 1, 87]);
     }
 
     #[test]

@@ -267,3 +267,50 @@ fn parsing_in_pieces_changes_nothing() {
     }
     assert!(texts.len() > 20);
 }
+
+/// A table of `columns` columns with `rows` rows of one cell each, the `n`th linking
+/// `https://a.example/n`, then a paragraph with a link and a small table.
+fn short_rows(columns: usize, rows: usize) -> String {
+    let mut text = format!("|{}\n|{}\n", "h|".repeat(columns), "-|".repeat(columns));
+    for n in 0..rows {
+        text.push_str(&format!("| [x](https://a.example/{n})\n"));
+    }
+    text + "\nafter https://b.example\n\n| a | b |\n|---|---|\n| c | d |\n"
+}
+
+#[test]
+fn a_table_reads_on_and_ends_as_github_reads_it_however_many_cells_its_rows_lack() {
+    // cmark-gfm (GitHub) adds the missing cells of short rows up to 0x80000 and ends the table
+    // before the next row; pulldown-cmark gives up at 2^18 and reads the rest into the table.
+    // With 1000 columns, 300 rows add 299,700 cells: all are rows, as GitHub renders them.
+    let text = short_rows(1000, 300);
+    let doc = Document::parse(&text);
+    let rows: Vec<usize> = doc.tables.iter().map(|t| t.row_count()).collect();
+    assert_eq!(rows, [300, 1]);
+    assert_eq!(doc.links.len(), 301);
+    assert!(
+        doc.links
+            .iter()
+            .any(|l| text[l.span()].contains("b.example"))
+    );
+    // 1025 columns: each row adds 1024; after 512 rows exactly 0x80000 are added, which still
+    // admits a row (`>`), so 513 rows; the 514th line starts a paragraph, and its link and
+    // those of the lines after it are links of that paragraph.
+    let text = short_rows(1025, 600);
+    let whole = Document::parse_in_chunks(&text, usize::MAX);
+    let rows: Vec<usize> = whole.tables.iter().map(|t| t.row_count()).collect();
+    assert_eq!(rows, [513, 1]);
+    assert_eq!(whole.links.len(), 601);
+    let table = &whole.tables[0];
+    let last = table.row_line(&whole, 512).unwrap();
+    assert!(text.lines().nth(last - 1).unwrap().contains("/512)"));
+    assert!(table.span.end < text.find("/513)").unwrap());
+    for size in [1, 4096] {
+        let pieces = Document::parse_in_chunks(&text, size);
+        assert_eq!(
+            format!("{:?}", pieces.tables),
+            format!("{:?}", whole.tables)
+        );
+        assert_eq!(format!("{:?}", pieces.links), format!("{:?}", whole.links));
+    }
+}

@@ -155,3 +155,72 @@ fn every_link_github_renders_is_found() {
         missed.join("\n")
     );
 }
+
+const TABLE_ROWS: &str = r#"
+import cmarkgfm, html.parser, json, sys
+class Rows(html.parser.HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.tables = []
+    def handle_starttag(self, tag, attrs):
+        if tag == "table": self.tables.append(0)
+        if tag == "tr": self.tables[-1] += 1
+out = {}
+for path in sys.argv[1:]:
+    text = open(path, encoding="utf-8").read()
+    p = Rows(); p.feed(cmarkgfm.github_flavored_markdown_to_html(text))
+    out[path] = [n - 1 for n in p.tables]
+print(json.dumps(out))
+"#;
+
+/// Around the number of cells GitHub adds to short rows before it ends a table (0x80000), and
+/// the number pulldown-cmark gives up at (2^18): tables have GitHub's rows.
+#[test]
+#[ignore = "needs Python with cmarkgfm (SURVEY_LINT_CMARKGFM_PYTHON); .ci/run runs it"]
+fn tables_whose_rows_lack_many_cells_have_the_rows_github_renders() {
+    let python = std::env::var("SURVEY_LINT_CMARKGFM_PYTHON")
+        .expect("SURVEY_LINT_CMARKGFM_PYTHON names a Python with cmarkgfm");
+    let dir = tempfile::tempdir().unwrap();
+    let mut paths = Vec::new();
+    for (columns, rows) in [
+        (1000, 300),
+        (1025, 600),
+        (2000, 300),
+        (3, 70_000),
+        (700, 800),
+    ] {
+        let mut text = format!("|{}\n|{}\n", "h|".repeat(columns), "-|".repeat(columns));
+        text += &"| x\n".repeat(rows);
+        text += "\nafter\n\n| a | b |\n|---|---|\n| c |\n";
+        let path = dir.path().join(format!("{columns}x{rows}.md"));
+        std::fs::write(&path, text).unwrap();
+        paths.push(path.to_string_lossy().into_owned());
+    }
+    let rendered = std::process::Command::new(&python)
+        .arg("-c")
+        .arg(TABLE_ROWS)
+        .args(&paths)
+        .output()
+        .expect("run python");
+    assert!(
+        rendered.status.success(),
+        "{}",
+        String::from_utf8_lossy(&rendered.stderr)
+    );
+    let github: serde_json::Value = serde_json::from_slice(&rendered.stdout).expect("json");
+    let ours = survey_lint()
+        .args(["extract", "--format", "json"])
+        .args(&paths)
+        .output()
+        .expect("run survey-lint");
+    let records: Vec<serde_json::Value> = serde_json::from_slice(&ours.stdout).expect("json");
+    for path in &paths {
+        let mut rows = Vec::new();
+        for record in records.iter().filter(|r| r["path"] == path.as_str()) {
+            let table = record["table"].as_u64().unwrap() as usize;
+            rows.resize(rows.len().max(table + 1), 0);
+            rows[table] += 1;
+        }
+        assert_eq!(serde_json::json!(rows), github[path], "{path}");
+    }
+}

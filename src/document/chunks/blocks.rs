@@ -118,8 +118,28 @@ pub struct Table {
     /// Whether the header line is indented four columns or more (after a reference
     /// definition): parsed alone it would be code.
     head_indented: bool,
-    /// Cells pulldown-cmark has added to rows shorter than the header so far.
+    /// Cells added to rows shorter than the header since the table's start, as GitHub counts
+    /// them to end the table (see [`GITHUB_MAX_ADDED_CELLS`]).
+    pub added_cells: usize,
+    /// Cells pulldown-cmark has added in the piece so far: from the table's start, or from the
+    /// last cut between its rows, where the piece parsed alone counts from its header again.
     pub missing_cells: usize,
+}
+
+/// GitHub (cmark-gfm's table extension) ends a table before a row once more than this many
+/// cells have been added to its shorter rows; the row starts a block of its own.
+pub const GITHUB_MAX_ADDED_CELLS: usize = 0x80000;
+
+impl Table {
+    /// Whether GitHub ends the table before its next row.
+    pub fn github_ends(&self) -> bool {
+        self.added_cells > GITHUB_MAX_ADDED_CELLS
+    }
+
+    /// The cells GitHub and pulldown-cmark add to `line`, a row of the table.
+    pub fn adds(&self, line: &Line) -> usize {
+        self.columns.saturating_sub(scan::row_cells(line.body()))
+    }
 }
 
 impl State {
@@ -145,22 +165,38 @@ impl State {
         self.after_blank && line.indent_bytes == 0 && !line.blank && leaf_ends && !continues
     }
 
-    /// The top-level table that `line` is a row of, with its delimiter line read.
-    pub fn table_of_row(&self, line: &Line) -> Option<&Table> {
+    /// The top-level table that `line` is a row of, with its delimiter line read, and whether
+    /// a piece may start inside it (its header parses alone as a header).
+    pub fn table_of_row(&self, line: &Line) -> Option<(&Table, bool)> {
         let Leaf::Table(table) = &self.leaf else {
             return None;
         };
         let row = line.body();
         let is_row = !line.blank && !scan::ends_table(row) && scan::row_cells(row) > 0;
-        (table.head.end != 0 && !table.head_indented && is_row).then_some(table)
+        (table.head.end != 0 && is_row).then_some((table, !table.head_indented))
     }
 
-    /// The open top-level table.
-    pub fn table(&self) -> Option<&Table> {
+    /// Whether a row of the open top-level table may have to be cut before (see
+    /// [`super::MAX_MISSING_CELLS`]), read before `line` is: it may end the table or add more
+    /// cells than the piece may.
+    pub fn table_nears_a_limit(&self, limit: usize) -> bool {
         match &self.leaf {
-            Leaf::Table(table) => Some(table),
-            _ => None,
+            Leaf::Table(t) => t.github_ends() || t.missing_cells + t.columns > limit,
+            _ => false,
         }
+    }
+
+    /// A piece starts before the next line, inside the open table: pulldown-cmark counts the
+    /// cells it adds from the table's header again.
+    pub fn cut_table(&mut self) {
+        if let Leaf::Table(table) = &mut self.leaf {
+            table.missing_cells = 0;
+        }
+    }
+
+    /// GitHub ends the open table before the next line, which starts a block of its own.
+    pub fn end_table(&mut self) {
+        self.leaf = Leaf::None;
     }
 
     /// The readings after `line`, given the line after it.
@@ -203,9 +239,10 @@ impl State {
                     return out.push(state);
                 }
                 let row = line.body();
-                let cells = scan::row_cells(row);
-                if !scan::ends_table(row) && cells > 0 {
-                    table.missing_cells += table.columns.saturating_sub(cells);
+                if !scan::ends_table(row) && scan::row_cells(row) > 0 {
+                    let adds = table.adds(line);
+                    table.added_cells += adds;
+                    table.missing_cells += adds;
                     return out.push(state);
                 }
                 state.leaf = Leaf::None;
@@ -393,6 +430,7 @@ impl State {
                 columns,
                 head: line.start..0,
                 head_indented: line.indent >= 4,
+                added_cells: 0,
                 missing_cells: columns.saturating_sub(scan::row_cells(text)),
             });
             out.push(table);
