@@ -68,11 +68,14 @@ impl Check for DuplicateKey {
                     continue;
                 }
                 let earlier = rows_with_key.entry(key).or_default();
-                // The first earlier row this one is not a variant of.
+                // The first earlier row this one is not a variant of. An HTML cell that spans
+                // rows (`rowspan`) is the key of each: one key for the rows it groups.
                 let same = earlier.iter().copied().find(|&e| {
-                    !variants
-                        .iter()
-                        .any(|v| tells_apart(doc, table, (e, index), v.index))
+                    let own_cell = table.cell(doc.source, e, column).map(|c| c.span());
+                    own_cell != Some(cell.span())
+                        && !variants
+                            .iter()
+                            .any(|v| tells_apart(doc, table, (e, index), v.index))
                 });
                 earlier.push(index);
                 let Some(first) = same else {
@@ -154,5 +157,23 @@ mod tests {
         assert!(tells_apart(&doc, table, (0, 1), 1));
         assert!(!tells_apart(&doc, table, (1, 2), 1));
         assert!(!tells_apart(&doc, table, (0, 3), 1));
+    }
+
+    #[test]
+    fn a_key_cell_that_spans_rows_is_the_key_of_each() {
+        let rows = "<tr><td rowspan=\"2\">Foo</td><td>A</td></tr><tr><td>B</td></tr>";
+        let md = format!(
+            "<table><tr><th>Model</th><th>Data</th></tr>{rows}<tr><td>Bar</td><td>C</td></tr>\
+             <tr><td>Foo</td><td>D</td></tr></table>\n"
+        );
+        let doc = crate::document::Document::parse(&md);
+        let settings: DuplicateKeySettings =
+            super::super::settings_of(include_str!("../../rules/duplicate-key.toml"));
+        let mut found: Vec<crate::diagnostic::Finding> = Vec::new();
+        DuplicateKey::new(&settings).check(&CheckContext::new(&doc, None), &mut found);
+        let keys: Vec<&str> = found.iter().map(|f| &md[f.span.clone()]).collect();
+        // The two rows of the spanning cell are one key; the `Foo` row after them is again.
+        assert_eq!(keys, ["Foo"]);
+        assert!(found[0].span.start > md.find("Bar").unwrap());
     }
 }
