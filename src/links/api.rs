@@ -332,10 +332,10 @@ pub fn http_client(config: &LinkConfig) -> Result<reqwest::Client, String> {
     reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .no_proxy()
-        .dns_resolver(PolicyResolver {
-            allow: Arc::new(config.allow_private.clone()),
-            resolved_public: Arc::new(AtomicBool::new(false)),
-        })
+        .dns_resolver(PolicyResolver::new(
+            Arc::new(config.allow_private.clone()),
+            Arc::new(AtomicBool::new(false)),
+        ))
         .connect_timeout(config.request_timeout.0.min(Duration::from_secs(10)))
         .timeout(config.request_timeout.0)
         .user_agent(config.user_agent.as_str())

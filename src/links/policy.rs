@@ -105,7 +105,7 @@ pub const NO_SUCH_HOST: &str = "no such host";
 
 /// A DNS failure, sorted into "the name does not exist" (a dead link) and anything else
 /// (no network, a server failure: unknown).
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, Clone, thiserror::Error)]
 pub enum LookupFailed {
     #[error("{NO_SUCH_HOST}")]
     NoSuchHost,
@@ -135,32 +135,85 @@ impl LookupFailed {
     }
 }
 
+/// What the system resolver answered for a name.
+type Lookup = Result<Arc<[SocketAddr]>, LookupFailed>;
+
+/// Each name is looked up once a run: the links of one host (thousands, in a survey) share the
+/// answer, and lookups of one name at the same time wait for the first. A failure other than
+/// "no such host" is shared only by those that waited for it: the next lookup asks again.
+#[derive(Default)]
+struct Lookups {
+    names: std::sync::Mutex<std::collections::HashMap<String, Arc<tokio::sync::OnceCell<Lookup>>>>,
+}
+
+impl Lookups {
+    async fn lookup(&self, host: &str) -> Lookup {
+        self.lookup_with(host, || async {
+            match tokio::net::lookup_host((host, 0)).await {
+                Ok(found) => Ok(found.collect()),
+                Err(e) => Err(LookupFailed::from_io(&e)),
+            }
+        })
+        .await
+    }
+
+    /// [`Lookups::lookup`], asking `ask` when the name has no answer yet.
+    async fn lookup_with<F, A>(&self, host: &str, ask: A) -> Lookup
+    where
+        A: FnOnce() -> F,
+        F: std::future::Future<Output = Lookup>,
+    {
+        let cell = {
+            let mut names = self.names.lock().unwrap_or_else(|e| e.into_inner());
+            Arc::clone(names.entry(host.to_string()).or_default())
+        };
+        let found = cell.get_or_init(ask).await.clone();
+        if let Err(LookupFailed::Other(_)) = found {
+            let mut names = self.names.lock().unwrap_or_else(|e| e.into_inner());
+            if names.get(host).is_some_and(|c| Arc::ptr_eq(c, &cell)) {
+                names.remove(host);
+            }
+        }
+        found
+    }
+}
+
 /// Resolves with the system resolver, then drops every address the policy refuses. If none is
 /// left, the lookup fails with [`Blocked`], so the connection is never attempted.
 pub struct PolicyResolver {
-    pub allow: Arc<AllowPrivate>,
+    allow: Arc<AllowPrivate>,
     /// Set once any name resolves to a public address: proof that DNS really answers, without
     /// which "no such host" may only mean "no network" (some sandboxes and containers answer
     /// every name with EAI_NONAME).
-    pub resolved_public: Arc<AtomicBool>,
+    resolved_public: Arc<AtomicBool>,
+    lookups: Arc<Lookups>,
+}
+
+impl PolicyResolver {
+    /// A resolver for one client, which keeps the answers it got for the client's life.
+    pub fn new(allow: Arc<AllowPrivate>, resolved_public: Arc<AtomicBool>) -> PolicyResolver {
+        PolicyResolver {
+            allow,
+            resolved_public,
+            lookups: Arc::default(),
+        }
+    }
 }
 
 impl Resolve for PolicyResolver {
     fn resolve(&self, name: Name) -> Resolving {
         let allow = Arc::clone(&self.allow);
         let resolved_public = Arc::clone(&self.resolved_public);
+        let lookups = Arc::clone(&self.lookups);
         let host = name.as_str().to_string();
         Box::pin(async move {
-            let found: Vec<SocketAddr> = tokio::net::lookup_host((host.as_str(), 0))
-                .await
-                .map_err(|e| LookupFailed::from_io(&e))?
-                .collect();
+            let found = lookups.lookup(&host).await?;
             if found.iter().any(|addr| non_public(addr.ip()).is_none()) {
                 resolved_public.store(true, Ordering::Relaxed);
             }
             let (allowed, refused): (Vec<_>, Vec<_>) = found
-                .into_iter()
-                .map(|addr| (addr, check_ip(addr.ip(), &allow)))
+                .iter()
+                .map(|addr| (*addr, check_ip(addr.ip(), &allow)))
                 .partition(|(_, verdict)| verdict.is_ok());
             if allowed.is_empty() {
                 return Err(match refused.into_iter().find_map(|(_, v)| v.err()) {
@@ -177,6 +230,43 @@ impl Resolve for PolicyResolver {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_name_is_looked_up_once_a_run_unless_the_lookup_failed_uncertainly() {
+        use std::sync::atomic::AtomicUsize;
+        let lookups = Arc::new(Lookups::default());
+        let asked = Arc::new(AtomicUsize::new(0));
+        let ask = |host: &'static str, answer: Lookup| {
+            let (lookups, asked) = (Arc::clone(&lookups), Arc::clone(&asked));
+            tokio::spawn(async move {
+                let ask = || async {
+                    asked.fetch_add(1, Ordering::SeqCst);
+                    tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+                    answer
+                };
+                lookups.lookup_with(host, ask).await
+            })
+        };
+        let addr: SocketAddr = "93.184.215.14:0".parse().unwrap();
+        let tasks: Vec<_> = (0..50)
+            .map(|_| ask("a.example", Ok(Arc::from([addr]))))
+            .collect();
+        for task in tasks {
+            assert_eq!(task.await.unwrap().unwrap()[..], [addr]);
+        }
+        assert_eq!(asked.load(Ordering::SeqCst), 1, "50 links, one lookup");
+        // "No such host" is an answer too; another failure is asked again later.
+        for _ in 0..3 {
+            let gone = ask("gone.example", Err(LookupFailed::NoSuchHost));
+            assert!(matches!(gone.await.unwrap(), Err(LookupFailed::NoSuchHost)));
+        }
+        assert_eq!(asked.load(Ordering::SeqCst), 2);
+        for _ in 0..3 {
+            let down = ask("down.example", Err(LookupFailed::Other("EAI_AGAIN".into())));
+            assert!(matches!(down.await.unwrap(), Err(LookupFailed::Other(_))));
+        }
+        assert_eq!(asked.load(Ordering::SeqCst), 5);
+    }
 
     fn kind(text: &str) -> Option<&'static str> {
         non_public(text.parse().expect("test address"))

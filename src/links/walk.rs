@@ -140,10 +140,10 @@ fn shared_state(
         .redirect(reqwest::redirect::Policy::none())
         // A proxy would resolve names itself, out of reach of the address policy.
         .no_proxy()
-        .dns_resolver(PolicyResolver {
-            allow: Arc::clone(&allow),
-            resolved_public: Arc::clone(&resolved_public),
-        })
+        .dns_resolver(PolicyResolver::new(
+            Arc::clone(&allow),
+            Arc::clone(&resolved_public),
+        ))
         .connect_timeout(request_timeout.min(Duration::from_secs(10)))
         .user_agent(config.user_agent.as_str())
         .pool_max_idle_per_host(config.max_per_host.max(1))
