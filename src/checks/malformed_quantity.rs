@@ -7,7 +7,7 @@ use crate::document::{Document, Span, Table};
 use crate::fields::cells::{FieldSpec, FieldValue, field_values};
 use crate::fields::columns::{BoundColumn, bound_columns};
 use crate::fields::quantity::{
-    Amount, QuantityError, QuantityReport, QuantitySettings, column_unit, parameter_counts,
+    Amount, QuantityError, QuantityReport, QuantitySettings, column_unit, counts, parameter_counts,
     parse_quantity,
 };
 use serde_json::{Map, Value, json};
@@ -64,7 +64,8 @@ impl Check for MalformedQuantity {
     }
 
     /// Each row's parameter counts as numbers (`7B/13B` → `[7e9, 1.3e10]`; `7` in a
-    /// `Params (B)` column → `[7e9]`). The spacing rule, reading the same fields, adds nothing.
+    /// `Params (B)` column → `[7e9]`; `24.7 GB`, a file size, → none). The spacing rule,
+    /// reading the same fields, adds nothing.
     fn normalize(&self, doc: &Document<'_>, table: usize, rows: &mut [Map<String, Value>]) {
         let settings = &self.settings;
         if settings.report != QuantityReport::Malformed {
@@ -292,11 +293,10 @@ fn malformed(
             .help("write the range from the smaller value to the larger, or correct the value that is wrong")
         }
     };
-    let kind = match kind {
-        ColumnKind::Parameters => "parameters",
-        ColumnKind::Data => "data",
+    let (kind, values) = match kind {
+        ColumnKind::Parameters => ("parameters", counts(parsed)),
+        ColumnKind::Data => ("data", parsed.iter().map(Amount::total).collect()),
     };
-    let values: Vec<f64> = parsed.iter().map(Amount::total).collect();
     Finding {
         data: Some(Box::new(
             json!({ "text": text, "kind": kind, "values": values }),
@@ -478,6 +478,68 @@ mod tests {
         let header_unit = Some((1e9, false));
         assert!(parse_quantity("40-7", &settings(), header_unit, &mut out).is_err());
         assert!(parse_quantity("40-7", &settings(), None, &mut out).is_ok());
+    }
+
+    #[test]
+    fn byte_sizes_are_no_parameter_counts() {
+        let s = settings();
+        for text in [
+            "24.7 GB",
+            "1.5 GB",
+            "500 MB",
+            "12.9GB",
+            "3.9 GiB",
+            "512 MiB",
+            "2 TiB",
+            "640 KiB",
+            "1.6TB",
+            "500 bytes",
+            "7/13GB",
+        ] {
+            assert_eq!(
+                parameter_counts(text, &s, None),
+                Vec::<f64>::new(),
+                "{text}"
+            );
+            let mut out = Vec::new();
+            parse_quantity(text, &s, None, &mut out).expect("parses");
+            assert!(out.iter().all(|a| a.bytes), "{text}: {out:?}");
+        }
+        // `B` alone is billions, spaced or not; next to a size, only the count is one.
+        assert_eq!(parameter_counts("13 B", &s, None), [13e9]);
+        assert_eq!(parameter_counts("7B (13.5 GB)", &s, None), [7e9]);
+        assert_eq!(parameter_counts("7B/13GB", &s, None), [7e9]);
+        assert_eq!(values("3.9 GiB"), Ok(vec![3.9 * 1024.0 * 1024.0 * 1024.0]));
+        // A header in bytes gives bytes.
+        assert_eq!(
+            parameter_counts("24.7", &s, Some((1e9, true))),
+            Vec::<f64>::new()
+        );
+        // Bytes and counts are not compared as a range.
+        assert!(values("13GB-7B").is_ok() && values("13GB-7GB").is_err());
+    }
+
+    #[test]
+    fn a_size_column_of_file_sizes_extracts_no_parameters_and_is_not_reported() {
+        let md = "| Model | 大小 | 模型大小 |\n|---|---|---|\n| A-13B | 24.7 GB | 12.9 GB |\n| A-7B | 1.5 GB | 6.8 GB |\n| B | 13B | 500 MB |\n";
+        let doc = Document::parse(md);
+        let mut rows = vec![Map::new(); 3];
+        MalformedQuantity::new(&settings()).normalize(&doc, 0, &mut rows);
+        assert_eq!(rows[0].get("parameters"), None);
+        assert_eq!(rows[1].get("parameters"), None);
+        assert_eq!(rows[2]["parameters"], json!([13e9]));
+        assert_eq!(findings(md), []);
+        assert_eq!(spacing(md), []);
+    }
+
+    #[test]
+    fn a_malformed_value_in_a_parameter_column_carries_only_its_counts() {
+        let md = "| Model | Size |\n|---|---|\n| A | 7B/24.7GB/13BB |\n";
+        let found = findings(md);
+        assert_eq!(found.len(), 1, "{found:?}");
+        let data = found[0].data.as_ref().expect("data");
+        assert_eq!(data["kind"], "parameters");
+        assert_eq!(data["values"], json!([7e9]));
     }
 
     #[test]

@@ -176,10 +176,16 @@ pub fn starts_with_ignore_case(s: &str, prefix: &str) -> bool {
 /// entity reference such as `&hl;`.
 pub fn gfm_autolink_end(s: &str) -> usize {
     let bytes = s.as_bytes();
-    let mut end = bytes
+    let end = bytes
         .iter()
         .position(|&b| b.is_ascii_whitespace() || b == b'<')
         .unwrap_or(bytes.len());
+    without_trailing_punctuation(bytes, end)
+}
+
+/// Where the URL `bytes[..end]` ends once it loses the trailing punctuation GFM's autolinker
+/// drops (see [`gfm_autolink_end`]).
+pub(super) fn without_trailing_punctuation(bytes: &[u8], mut end: usize) -> usize {
     while end > 0 {
         match bytes[end - 1] {
             b'?' | b'!' | b'.' | b',' | b':' | b'*' | b'_' | b'~' | b'\'' | b'"' => end -= 1,

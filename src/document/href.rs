@@ -1,6 +1,7 @@
 //! A link's URL as GitHub's `href` reads it, from the text the author wrote: `www.` links get
 //! the `http://` GitHub adds, Markdown destinations lose their backslash escapes and entity
-//! references, HTML attributes their entity references.
+//! references, HTML attributes their entity references and the tabs and line breaks a browser
+//! drops.
 
 use super::{Document, Link, LinkKind, MeantUrl};
 use std::borrow::Cow;
@@ -22,8 +23,17 @@ pub fn link_url(text: &str, kind: LinkKind) -> Cow<'_, str> {
         LinkKind::Inline | LinkKind::Reference | LinkKind::Image => {
             decode_entities(unescape_markdown(text))
         }
-        LinkKind::Html => decode_entities(Cow::Borrowed(text)),
+        LinkKind::Html => without_tabs_and_newlines(decode_entities(Cow::Borrowed(text))),
     }
+}
+
+/// Drops the tabs and line breaks of an attribute value, as a browser's URL parser does before
+/// it reads `href` or `src` (spaces stay: they are percent-encoded).
+fn without_tabs_and_newlines(text: Cow<'_, str>) -> Cow<'_, str> {
+    if !text.contains(['\t', '\n', '\r']) {
+        return text;
+    }
+    Cow::Owned(text.replace(['\t', '\n', '\r'], ""))
 }
 
 /// Drops the backslash of Markdown's escapes (`\_`, `\(`: a backslash before ASCII
@@ -71,6 +81,13 @@ mod tests {
         assert_eq!(
             link_url("https://x.org/?a=1&amp;b=2", LinkKind::Html),
             "https://x.org/?a=1&b=2"
+        );
+        // A browser keeps an attribute's spaces (and percent-encodes them), and drops its
+        // tabs and line breaks, entity references' too.
+        assert_eq!(link_url("support os", LinkKind::Html), "support os");
+        assert_eq!(
+            link_url("https://x.org/a\tb\nc&#9;d", LinkKind::Html),
+            "https://x.org/abcd"
         );
         assert_eq!(
             link_url("https://x.org/a\\b", LinkKind::Autolink),

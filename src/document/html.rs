@@ -685,4 +685,30 @@ mod tests {
             ]
         );
     }
+
+    #[test]
+    fn attribute_values_are_read_whole_as_the_html_tokenizer_reads_them() {
+        // Quoted values run to their closing quote, spaces and tabs included; an unquoted one
+        // ends at whitespace or `>`. Whitespace around a value is not part of the URL.
+        let source = "<a href=\"support os\">a</a> <a href='my\tpaper v2.pdf'>b</a>\n\
+                      <img src=docs/a.png alt=\"a b\"> <a href=x.md>c</a> <a href=\" padded \">d</a>\n";
+        let doc = Document::parse(source);
+        let urls: Vec<(&str, String)> = doc
+            .links
+            .iter()
+            .flat_map(|l| doc.meant_urls(l).iter().map(move |u| (l, u)))
+            .map(|(l, u)| (doc.text(&u.span()), doc.url(l, u).into_owned()))
+            .collect();
+        assert_eq!(
+            urls,
+            [
+                ("support os", "support os".to_string()),
+                // A browser's URL parser drops the tab.
+                ("my\tpaper v2.pdf", "mypaper v2.pdf".to_string()),
+                ("docs/a.png", "docs/a.png".to_string()),
+                ("x.md", "x.md".to_string()),
+                ("padded", "padded".to_string()),
+            ]
+        );
+    }
 }

@@ -5,6 +5,7 @@
 //! text is split where a second URL starts (glued URLs) and, for bare URLs, cut where prose runs
 //! into it, giving the URLs a human meant and the defects between them.
 
+use super::autolink::without_trailing_punctuation;
 use super::{Document, Link, LinkKind, Span, find_scheme_separator, gfm_autolink_end};
 
 /// One URL the author meant, and how it was joined to what came before it. Offsets are `u32`,
@@ -105,7 +106,7 @@ fn push_meant_urls(source: &str, span: Span, bare: bool, out: &mut Vec<MeantUrl>
             None
         };
         let meant = &part[..cut.unwrap_or(part.len())];
-        let meant_len = gfm_autolink_end(meant);
+        let meant_len = url_len(meant, bare);
         if meant_len == 0 {
             continue;
         }
@@ -120,6 +121,20 @@ fn push_meant_urls(source: &str, span: Span, bare: bool, out: &mut Vec<MeantUrl>
         let run_on_end = if cut.is_some() { part_end } else { url_end };
         out.push(MeantUrl::new(span.start + start..url_end, join, run_on_end));
     }
+}
+
+/// The length of the URL that starts `part`. A bare URL ends where GFM's autolinker ends it, at
+/// whitespace; a link's destination (`<a href="support os">`, `[x](<my file.md>)`) keeps its
+/// inner whitespace, as GitHub's `href` does (a request percent-encodes it).
+fn url_len(part: &str, bare: bool) -> usize {
+    if bare {
+        return gfm_autolink_end(part);
+    }
+    let end = part.find('<').unwrap_or(part.len());
+    let end = part[..end]
+        .trim_end_matches(|c: char| c.is_ascii_whitespace())
+        .len();
+    without_trailing_punctuation(part.as_bytes(), end)
 }
 
 /// Where another URL starts inside `text`, and how it is joined to what precedes it.
@@ -284,6 +299,28 @@ mod tests {
         ] {
             assert_eq!(meant(url), [(url.to_string(), Join::Start, None)], "{url}");
         }
+    }
+
+    #[test]
+    fn a_destination_keeps_its_spaces_where_a_bare_url_ends() {
+        let text = "docs/support os.md ";
+        let spans = |bare| {
+            meant_urls(text, 0..text.len(), bare)
+                .into_iter()
+                .map(|u| &text[u.span()])
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(spans(false), ["docs/support os.md"]);
+        let text = "https://a.org/x https://b.org/y";
+        let urls = meant_urls(text, 0..text.len(), false);
+        assert_eq!(
+            urls.iter().map(|u| &text[u.span()]).collect::<Vec<_>>(),
+            ["https://a.org/x", "https://b.org/y"]
+        );
+        assert_eq!(
+            gfm_autolink_end("https://a.org/x y"),
+            "https://a.org/x".len()
+        );
     }
 
     #[test]

@@ -145,11 +145,13 @@ pub fn parse_quantity(
 
 /// The first range of `amounts` that runs downwards (`17-13B`), as an error. Only ranges of
 /// quantities are compared: the end has a unit, or both ends take the column's (`Params (B)`).
-/// `2024-02` is no range of sizes, and `1.5M-300` may mean 300 examples.
+/// `2024-02` is no range of sizes, `1.5M-300` may mean 300 examples, and bytes are not compared
+/// with counts (`13GB-7B`).
 fn downward_range(amounts: &[Amount], column_unit: bool) -> Result<(), QuantityError> {
     for pair in amounts.windows(2) {
         let (low, high) = (&pair[0], &pair[1]);
-        let comparable = high.unit.is_some() || column_unit && low.unit.is_none();
+        let comparable =
+            (high.unit.is_some() || column_unit && low.unit.is_none()) && low.bytes == high.bytes;
         if high.after_range && comparable && low.total() > high.total() {
             return Err(QuantityError::DownwardRange {
                 low: low.span(),
@@ -179,7 +181,8 @@ fn share_last_unit(amounts: &mut [Amount]) {
 
 /// Parameter counts as numbers, for `extract`: `7B/13B/33B/65B` → [7e9, 1.3e10, 3.3e10, 6.5e10].
 /// `column_unit` is the unit a header gives values written without one (`Params (B)`). Empty
-/// when the text holds no amount or is malformed.
+/// when the text holds no amount or is malformed. A byte size (`24.7 GB`, `500 MB`, `3.9 GiB`)
+/// is no parameter count: a `Size` or `大小` column often gives the download's size.
 pub fn parameter_counts(
     text: &str,
     settings: &QuantitySettings,
@@ -187,9 +190,18 @@ pub fn parameter_counts(
 ) -> Vec<f64> {
     let mut out = Vec::new();
     match parse_quantity(text, settings, column_unit, &mut out) {
-        Ok(()) => out.iter().map(Amount::total).collect(),
+        Ok(()) => counts(&out),
         Err(_) => Vec::new(),
     }
+}
+
+/// The totals of the amounts that count things rather than bytes.
+pub fn counts(amounts: &[Amount]) -> Vec<f64> {
+    amounts
+        .iter()
+        .filter(|a| !a.bytes)
+        .map(Amount::total)
+        .collect()
 }
 
 /// The amount starting at `pos` (after an optional `~`), or `None` if no amount is there.

@@ -626,6 +626,11 @@ mod tests {
         // `"🍄".encode("punycode")` in Python gives `ei8h`.
         assert_eq!(url.host_str(), Some("xn--ei8h.ga"));
         assert_eq!(url.path(), "/%E8%B7%AF%E5%BE%84");
+        // A space is percent-encoded, as a browser encodes an `href="…"` that holds one.
+        assert_eq!(
+            request_url("https://a.org/my paper.pdf?q=a b").as_deref(),
+            Some("https://a.org/my%20paper.pdf?q=a%20b")
+        );
         assert_eq!(request_url("mailto:a@b.org"), None);
         assert_eq!(
             request_url("https://a.org/x?q=1&r=2"),

@@ -183,6 +183,45 @@ fn files_across_the_repository_case_and_table_cells() {
 }
 
 #[test]
+fn html_paths_with_spaces_name_the_file_with_spaces() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let d = dir.path();
+    git(d, &["init", "-q", "-b", "main"]);
+    write(d, "support os", "a file whose name holds a space\n");
+    write(d, "docs/my logo.png", "not really a PNG\n");
+    let readme = "\
+<a href=\"support os\">os</a> <img src='docs/my logo.png'> <img src=\"docs/my\tlogo.png\">
+<a href=\"support linux\">linux</a> <img src='docs/our logo.png'>
+";
+    write(d, "README.md", readme);
+    let json = check_in(d, &["README.md"]);
+    assert_eq!(
+        rule_lines(&json),
+        [
+            ("missing-file".to_string(), 1),
+            ("missing-file".to_string(), 2),
+            ("missing-file".to_string(), 2),
+        ],
+        "{json:#}"
+    );
+    let messages: Vec<&str> = json["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .filter_map(|d| d["message"].as_str())
+        .collect();
+    // A browser drops the tab: `docs/mylogo.png`.
+    assert_eq!(
+        messages,
+        [
+            "`docs/mylogo.png` does not exist in the working tree",
+            "`support linux` does not exist in the working tree",
+            "`docs/our logo.png` does not exist in the working tree",
+        ]
+    );
+}
+
+#[test]
 fn fix_repairs_a_name_in_the_wrong_case_and_a_fragment_with_one_close_anchor() {
     let dir = tempfile::tempdir().expect("temp dir");
     let d = dir.path();

@@ -1,7 +1,7 @@
 //! `check` with link checking, end to end: the binary against servers on 127.0.0.1.
 
 use crate::links::by_path;
-use crate::links::server::Server;
+use crate::links::server::{Reply, Server};
 use crate::support::{git, rule_lines, survey_lint};
 use std::path::Path;
 
@@ -65,6 +65,26 @@ fn dead_redirected_and_private_links_are_reported_where_they_stand() {
     assert!(
         fixed.contains(&format!("| Moved | {} |", server.url("/new"))),
         "{fixed}"
+    );
+}
+
+#[test]
+fn an_html_link_with_a_space_is_requested_percent_encoded() {
+    let server = Server::start("127.0.0.1", |hit, _| match hit.path.as_str() {
+        "/my%20paper.pdf" => Reply::status(200),
+        _ => Reply::status(404),
+    });
+    let dir = tempfile::tempdir().unwrap();
+    write_config(dir.path());
+    let survey = format!("<a href=\"{}\">paper</a>\n", server.url("/my paper.pdf"));
+    std::fs::write(dir.path().join("a.md"), survey).unwrap();
+    let (json, status) = check(dir.path(), &["a.md"]);
+    assert_eq!(status, 0, "{json:#}");
+    assert!(rule_lines(&json).is_empty(), "{json:#}");
+    let paths: Vec<String> = server.hits().into_iter().map(|h| h.path).collect();
+    assert!(
+        !paths.is_empty() && paths.iter().all(|p| p == "/my%20paper.pdf"),
+        "{paths:?}"
     );
 }
 

@@ -3,7 +3,7 @@
 //! its default severity (offline). A pass fixture gives no finding at all; a fail fixture gives
 //! exactly the findings listed.
 
-use crate::support::{fixture, read};
+use crate::support::{fixture, read, survey_lint};
 use std::sync::Arc;
 use survey_lint::engine::Linter;
 use survey_lint::rules::{self, RuleLevel, RuleSet};
@@ -185,5 +185,46 @@ fn urls_glued_after_a_slash_unless_a_service_carries_them() {
                 "two URLs are glued together after a slash: `https://example.com/blog/agents/`"
             )),
         "{found:#?}"
+    );
+}
+
+#[test]
+fn file_sizes_in_size_columns_are_not_parameter_counts() {
+    let file = "malformed-quantity/byte-sizes.pass.md";
+    assert_silent(file);
+    let output = survey_lint()
+        .args(["extract", "--format", "json"])
+        .arg(fixture(file))
+        .output()
+        .expect("run survey-lint");
+    assert_eq!(output.status.code(), Some(0));
+    let records: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON");
+    let records = records.as_array().expect("records");
+    let parameters: Vec<(&str, &serde_json::Value)> = records
+        .iter()
+        .map(|r| {
+            let fields = &r["fields"];
+            let size = ["大小", "模型大小", "Size"]
+                .iter()
+                .find_map(|h| fields[h].as_str())
+                .expect("a size cell");
+            (size, &r["normalized"]["parameters"])
+        })
+        .collect();
+    let none = serde_json::Value::Null;
+    assert_eq!(
+        parameters,
+        [
+            ("24.7 GB", &none),
+            ("12.9 GB", &none),
+            ("1.5 GB", &none),
+            ("12.9 GB", &none),
+            ("6.8 GB", &none),
+            ("3.7 GB", &none),
+            ("13B", &serde_json::json!([13e9])),
+            ("500 MB", &none),
+            ("3.9 GiB", &none),
+            ("512 bytes", &none),
+        ]
     );
 }

@@ -128,6 +128,43 @@ fn links_reports_what_github_links() {
 }
 
 #[test]
+fn links_reads_html_attribute_values_whole_as_a_browser_does() {
+    let dir = tempfile::tempdir().unwrap();
+    // Double- and single-quoted values run to their quote, spaces and tabs included (a browser
+    // drops the tab from the URL); an unquoted value ends at whitespace or `>`.
+    let text = "<a href=\"support os\"><img src='docs/my logo.png'></a>\n\n\
+<a href=\"https://a.example/my\tpaper v2.pdf\">p</a> <a href=docs/x.md title=\"a b\">x</a> <a href=y.md>y</a>\n";
+    let path = temp_file(&dir, "attributes.md", text);
+    let output = survey_lint()
+        .args(["links", "--format", "json", &path])
+        .output()
+        .expect("run");
+    let records: serde_json::Value = serde_json::from_slice(&output.stdout).expect("json");
+    let got: Vec<(u64, u64, &str)> = records
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["line"].as_u64().unwrap(),
+                r["column"].as_u64().unwrap(),
+                r["url"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (1, 10, "support os"),
+            (1, 32, "docs/my logo.png"),
+            (3, 10, "https://a.example/mypaper v2.pdf"),
+            (3, 59, "docs/x.md"),
+            (3, 95, "y.md"),
+        ]
+    );
+}
+
+#[test]
 fn html_tables_are_tables_for_every_rule_and_for_extract() {
     let dir = tempfile::tempdir().unwrap();
     let text = "# Models\n\n<table>\n<thead>\n<tr><th>Model</th><th>Size</th><th>Org</th></tr>\n</thead>\n<tbody>\n\
