@@ -106,7 +106,7 @@ fn push_meant_urls(source: &str, span: Span, bare: bool, out: &mut Vec<MeantUrl>
             None
         };
         let meant = &part[..cut.unwrap_or(part.len())];
-        let meant_len = url_len(meant, bare);
+        let meant_len = url_len(meant, bare, count == 1);
         if meant_len == 0 {
             continue;
         }
@@ -124,9 +124,12 @@ fn push_meant_urls(source: &str, span: Span, bare: bool, out: &mut Vec<MeantUrl>
 }
 
 /// The length of the URL that starts `part`. A bare URL ends where GFM's autolinker ends it, at
-/// whitespace; a link's destination (`<a href="support os">`, `[x](<my file.md>)`) keeps its
-/// inner whitespace, as GitHub's `href` does (a request percent-encodes it).
-fn url_len(part: &str, bare: bool) -> usize {
+/// whitespace, without trailing punctuation; a link's destination (`<a href="support os">`,
+/// `[x](<my file.md>)`) keeps its inner whitespace, as GitHub's `href` does (a request
+/// percent-encodes it). A destination that is one URL is that URL to its end, trailing `.`, `_`
+/// or `)` included (`[x](https://a.org/y_)` links `y_`); the URLs of a destination that holds
+/// several glued together end as GFM ends a bare URL, without the punctuation between them.
+fn url_len(part: &str, bare: bool, whole: bool) -> usize {
     if bare {
         return gfm_autolink_end(part);
     }
@@ -134,7 +137,11 @@ fn url_len(part: &str, bare: bool) -> usize {
     let end = part[..end]
         .trim_end_matches(|c: char| c.is_ascii_whitespace())
         .len();
-    without_trailing_punctuation(part.as_bytes(), end)
+    if whole {
+        end
+    } else {
+        without_trailing_punctuation(part.as_bytes(), end)
+    }
 }
 
 /// Where another URL starts inside `text`, and how it is joined to what precedes it.
@@ -321,6 +328,25 @@ mod tests {
             gfm_autolink_end("https://a.org/x y"),
             "https://a.org/x".len()
         );
+    }
+
+    #[test]
+    fn a_destination_of_one_url_keeps_its_trailing_punctuation() {
+        // GitHub's href is the destination to its end: a Google Drive folder id ending in `_`,
+        // a path ending in `.`; a bare URL ends without them, as GFM's autolinker ends it.
+        let spans = |text: &str, bare| -> Vec<String> {
+            meant_urls(text, 0..text.len(), bare)
+                .into_iter()
+                .map(|u| text[u.span()].to_string())
+                .collect()
+        };
+        let drive = "https://drive.google.com/drive/folders/1gCeg4_";
+        assert_eq!(spans(drive, false), [drive]);
+        assert_eq!(spans("https://a.org/y.", false), ["https://a.org/y."]);
+        assert_eq!(spans("https://a.org/y.", true), ["https://a.org/y"]);
+        // Glued URLs in one destination end as bare URLs do.
+        let glued = "https://a.org/x/](https://b.org/y)";
+        assert_eq!(spans(glued, false), ["https://a.org/x/", "https://b.org/y"]);
     }
 
     #[test]
