@@ -38,6 +38,8 @@ enum Name {
     Tr,
     Td,
     Th,
+    /// `<thead>`, `<tbody>`, `<tfoot>`: a `rowspan` reaches no further than its group's rows.
+    RowGroup,
     /// `<h1>` to `<h6>`.
     H(u8),
     /// Any other element: only its `id` is read.
@@ -64,6 +66,7 @@ fn name_of(bytes: &[u8]) -> Option<Name> {
         b"tr" => Name::Tr,
         b"td" => Name::Td,
         b"th" => Name::Th,
+        b"thead" | b"tbody" | b"tfoot" => Name::RowGroup,
         [b'h', level @ b'1'..=b'6'] => Name::H(level - b'0'),
         _ => return None,
     };
@@ -350,6 +353,8 @@ struct RawRow {
     start: usize,
     end: Option<usize>,
     cells: Vec<RawCell>,
+    /// Which row group (`<thead>`, `<tbody>`, `<tfoot>`) of the table it is in.
+    group: usize,
 }
 
 /// A `<table>` being read.
@@ -357,6 +362,8 @@ struct RawTable {
     start: usize,
     end: usize,
     rows: Vec<RawRow>,
+    /// Row group tags seen so far: each starts or ends a group.
+    group: usize,
 }
 
 impl RawTable {
@@ -367,6 +374,7 @@ impl RawTable {
                 start,
                 end: None,
                 cells: Vec::new(),
+                group: self.group,
             });
         }
         self.rows.last_mut().expect("a row was just opened")
@@ -410,6 +418,7 @@ pub(super) fn tables(source: &str, lines: &LineIndex, fragments: &[Span]) -> Vec
                 start: span.start,
                 end: span.end,
                 rows: Vec::new(),
+                group: 0,
             }),
             Tag::End {
                 name: Name::Table,
@@ -422,6 +431,20 @@ pub(super) fn tables(source: &str, lines: &LineIndex, fragments: &[Span]) -> Vec
                 table.end = span.end;
                 if open.is_empty() {
                     out.extend(build(source, lines, table));
+                }
+            }
+            Tag::Start {
+                name: Name::RowGroup,
+                span,
+                ..
+            }
+            | Tag::End {
+                name: Name::RowGroup,
+                span,
+            } => {
+                if let Some(table) = open.last_mut() {
+                    table.close_row(span.start);
+                    table.group += 1;
                 }
             }
             Tag::Start {
@@ -510,7 +533,13 @@ fn build(source: &str, lines: &LineIndex, table: RawTable) -> Option<Table> {
     let mut header: Option<Row> = None;
     let mut header_seen = 0;
     let mut rows = Vec::new();
+    let mut group = 0;
     for raw in &table.rows {
+        if raw.group != group {
+            // A rowspan ends with its row group (HTML's table model).
+            carried.clear();
+            group = raw.group;
+        }
         let mut cells: Vec<Cell> = Vec::new();
         let mut covered = false;
         let mut spans_down = false;
@@ -636,6 +665,23 @@ mod tests {
                     .collect()
             })
             .collect()
+    }
+
+    #[test]
+    fn a_rowspan_ends_with_its_row_group() {
+        // A header cell spanning two rows in a one-row <thead> does not reach into <tbody>;
+        // within a <tbody>, it does.
+        let source = "<table>\n<thead><tr><th rowspan=\"2\">Model</th><th rowspan=\"2\">Reg</th><th>Get</th></tr></thead>\n<tbody><tr><td rowspan=\"2\">ViT-L</td><td>yes</td><td>head</td></tr>\n<tr><td>no</td><td>head</td></tr></tbody>\n<tbody><tr><td>ViT-g</td><td>no</td><td>x</td></tr></tbody>\n</table>\n";
+        let doc = Document::parse(source);
+        assert_eq!(
+            cells(&doc, 0),
+            [
+                ["Model", "Reg", "Get"],
+                ["ViT-L", "yes", "head"],
+                ["ViT-L", "no", "head"],
+                ["ViT-g", "no", "x"],
+            ]
+        );
     }
 
     #[test]
