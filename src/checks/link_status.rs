@@ -287,11 +287,11 @@ mod tests {
         }
         let long = format!("https://example.com/{}", "a".repeat(MAX_TARGET_BYTES));
         assert_eq!(writable_target(&long, LinkKind::Inline), None);
-        // A URL read as ending before its trailing `.`, and, bare, an IPv6 literal GFM does
-        // not link.
-        for kind in [LinkKind::Bare, LinkKind::Inline] {
-            assert_eq!(writable_target("https://example.com/x.", kind), None);
-        }
+        // Bare, a URL GFM's autolinker ends before its trailing `.`, and an IPv6 literal it
+        // does not link; a link's destination is read to its end, `.` included.
+        let dot = "https://example.com/x.";
+        assert_eq!(writable_target(dot, LinkKind::Bare), None);
+        assert_eq!(writable_target(dot, LinkKind::Inline).as_deref(), Some(dot));
         let v6 = "https://[2001:db8::1]/";
         assert_eq!(writable_target(v6, LinkKind::Bare), None);
         assert_eq!(writable_target(v6, LinkKind::Inline).as_deref(), Some(v6));
