@@ -38,8 +38,9 @@ pub fn plain_text(cell: &str) -> Cow<'_, str> {
         return Cow::Borrowed(text);
     }
     use pulldown_cmark::{Event, Options, Parser};
+    let inline = inline_only(cell);
     let mut out = String::with_capacity(cell.len());
-    for event in Parser::new_ext(cell, Options::ENABLE_STRIKETHROUGH) {
+    for event in Parser::new_ext(&inline, Options::ENABLE_STRIKETHROUGH) {
         match event {
             Event::Text(t) | Event::Code(t) => out.push_str(&t),
             Event::SoftBreak | Event::HardBreak => out.push(' '),
@@ -48,6 +49,53 @@ pub fn plain_text(cell: &str) -> Cow<'_, str> {
         }
     }
     Cow::Owned(out)
+}
+
+/// A cell's content with nothing pulldown-cmark would read as the start of a block but HTML: a
+/// table cell holds no headings, quotes or lists, so a leading `#`, `>` or list marker is text
+/// (`# of params`, `- see [paper](…)`), on every line of an HTML cell too.
+fn inline_only(cell: &str) -> Cow<'_, str> {
+    let mut out = String::new();
+    let mut changed = false;
+    for (i, line) in cell.split('\n').enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        let body = line.trim_start_matches([' ', '\t']);
+        changed |= body.len() < line.len();
+        match block_marker(body.as_bytes()) {
+            Some(at) => {
+                changed = true;
+                out.push_str(&body[..at]);
+                out.push('\\');
+                out.push_str(&body[at..]);
+            }
+            None => out.push_str(body),
+        }
+    }
+    if changed {
+        Cow::Owned(out)
+    } else {
+        Cow::Borrowed(cell)
+    }
+}
+
+/// Where a line starts a heading, a block quote or a list item: the byte to escape.
+fn block_marker(bytes: &[u8]) -> Option<usize> {
+    let spaced = |at: usize| {
+        bytes
+            .get(at)
+            .is_none_or(|b| matches!(b, b' ' | b'\t' | b'\r'))
+    };
+    let digits = bytes.iter().take_while(|b| b.is_ascii_digit()).count();
+    match bytes.first()? {
+        b'#' | b'>' => Some(0),
+        b'-' | b'+' | b'*' if spaced(1) => Some(0),
+        b'0'..=b'9' if digits <= 9 && matches!(bytes.get(digits), Some(b'.' | b')')) => {
+            spaced(digits + 1).then_some(digits)
+        }
+        _ => None,
+    }
 }
 
 /// A cell's text for a message: [`plain_text`], with each run of whitespace (`&nbsp;` and
@@ -238,6 +286,21 @@ mod tests {
         assert_eq!(normalize_key(" **Vicuna**\u{a0}"), "vicuna");
         assert_eq!(normalize_key("ＬＬａＭＡ  2"), "llama 2");
         assert_ne!(normalize_key("palm-2-s"), normalize_key("palm-2-s*"));
+    }
+
+    #[test]
+    fn a_cell_holds_no_blocks() {
+        assert_eq!(plain_text("# of<br />params"), "# of params");
+        assert_eq!(plain_text("- see [paper](https://a.org)"), "- see paper");
+        assert_eq!(plain_text("> **quoted**"), "> quoted");
+        assert_eq!(plain_text("1. [first](https://a.org)"), "1. first");
+        assert_eq!(plain_text("2023) [x](https://a.org)"), "2023) x");
+        assert_eq!(plain_text("    **indented**"), "indented");
+        assert_eq!(plain_text("ViT-L\n# **big**"), "ViT-L # big");
+        assert_eq!(plain_text("<a href=\"x\">\n  <img src=\"y\"></a><br>"), "");
+        // Emphasis at the start is still emphasis.
+        assert_eq!(plain_text("**bold** and *it*"), "bold and it");
+        assert_eq!(plain_text("#1 [x](https://a.org)"), "#1 x");
     }
 
     #[test]
