@@ -47,6 +47,9 @@ const MAX_MISSING_CELLS: usize = 1 << 17;
 pub fn split(source: &str, target: usize) -> Vec<Piece> {
     let preamble = preamble_end(source);
     let mut cuts: Vec<(usize, Option<Span>)> = vec![(preamble, None)];
+    if source.len() - preamble <= target && !may_add_many_cells(&source[preamble..]) {
+        return pieces(source, cuts);
+    }
     let mut readings = vec![State::default()];
     let (mut after, mut one) = (Vec::new(), Vec::new());
     let bytes = source.as_bytes();
@@ -90,6 +93,24 @@ pub fn split(source: &str, target: usize) -> Vec<Piece> {
         }
     }
     pieces(source, cuts)
+}
+
+/// Whether a table in `text` could add more than [`MAX_MISSING_CELLS`] cells to its rows: a
+/// row is at most a line, and adds fewer cells than its table has columns, at most one more
+/// than the pipes of the table's delimiter line.
+fn may_add_many_cells(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    let (mut lines, mut widest, mut pipes) = (1usize, 0usize, 0usize);
+    for at in memchr::memchr3_iter(b'\n', b'\r', b'|', bytes) {
+        if bytes[at] == b'|' {
+            pipes += 1;
+        } else {
+            lines += 1;
+            widest = widest.max(pipes);
+            pipes = 0;
+        }
+    }
+    lines.saturating_mul(widest.max(pipes) + 1) > MAX_MISSING_CELLS
 }
 
 /// A cut before a row of a top-level table.
@@ -298,6 +319,15 @@ mod tests {
         assert!(got.iter().all(|p| p.table_head.is_none()));
         let (last, table) = (got.last().unwrap().span.clone(), text.find("|a|").unwrap());
         assert!(last.start <= table && last.start + 1024 > table && last.end == text.len());
+    }
+
+    #[test]
+    fn a_short_document_is_scanned_only_if_a_table_could_add_too_many_cells() {
+        assert!(!may_add_many_cells(&"| a | b | c |\n".repeat(20_000)));
+        assert!(may_add_many_cells(&"| a | b | c |\n".repeat(40_000)));
+        let (_, wide) = short_rows(1025, 200);
+        assert!(may_add_many_cells(&wide));
+        assert!(may_add_many_cells(&wide.replace('\n', "\r")));
     }
 
     #[test]

@@ -55,6 +55,11 @@ pub fn plain_text(cell: &str) -> Cow<'_, str> {
 /// table cell holds no headings, quotes or lists, so a leading `#`, `>` or list marker is text
 /// (`# of params`, `- see [paper](…)`), on every line of an HTML cell too.
 fn inline_only(cell: &str) -> Cow<'_, str> {
+    let plain =
+        |line: &str| !line.starts_with([' ', '\t']) && block_marker(line.as_bytes()).is_none();
+    if cell.split('\n').all(plain) {
+        return Cow::Borrowed(cell);
+    }
     let mut out = String::new();
     let mut changed = false;
     for (i, line) in cell.split('\n').enumerate() {

@@ -239,8 +239,9 @@ impl State {
                     return out.push(state);
                 }
                 let row = line.body();
-                if !scan::ends_table(row) && scan::row_cells(row) > 0 {
-                    let adds = table.adds(line);
+                let cells = scan::row_cells(row);
+                if !scan::ends_table(row) && cells > 0 {
+                    let adds = table.columns.saturating_sub(cells);
                     table.added_cells += adds;
                     table.missing_cells += adds;
                     return out.push(state);
