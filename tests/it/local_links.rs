@@ -2,7 +2,7 @@
 //! repository's own GitHub URLs checked offline, `--changed-since` on a renamed heading, and
 //! `--fix`.
 
-use crate::support::{git, rule_lines, survey_lint};
+use crate::support::{git, messages, rule_lines, survey_lint};
 use std::path::Path;
 
 /// Runs `check --offline --format json` on `args` in `dir`.
@@ -166,12 +166,7 @@ fn files_across_the_repository_case_and_table_cells() {
         ],
         "{json:#}"
     );
-    let messages: Vec<&str> = json["diagnostics"]
-        .as_array()
-        .expect("diagnostics")
-        .iter()
-        .filter_map(|d| d["message"].as_str())
-        .collect();
+    let messages = messages(&json);
     assert_eq!(
         messages,
         [
@@ -204,12 +199,7 @@ fn html_paths_with_spaces_name_the_file_with_spaces() {
         ],
         "{json:#}"
     );
-    let messages: Vec<&str> = json["diagnostics"]
-        .as_array()
-        .expect("diagnostics")
-        .iter()
-        .filter_map(|d| d["message"].as_str())
-        .collect();
+    let messages = messages(&json);
     // A browser drops the tab: `docs/mylogo.png`.
     assert_eq!(
         messages,
@@ -294,12 +284,7 @@ fn changed_since_reports_links_broken_by_a_renamed_heading() {
         ],
         "{json:#}"
     );
-    let messages: Vec<&str> = json["diagnostics"]
-        .as_array()
-        .expect("diagnostics")
-        .iter()
-        .filter_map(|d| d["message"].as_str())
-        .collect();
+    let messages = messages(&json);
     assert!(
         messages[1].ends_with("though it did before the change"),
         "{messages:?}"

@@ -66,6 +66,25 @@ fn document() -> impl Strategy<Value = String> {
     .prop_map(|parts| parts.into_iter().map(|(p, s)| p + s).collect())
 }
 
+/// What `script` prints as JSON, run with the files `paths` by the Python that
+/// `SURVEY_LINT_CMARKGFM_PYTHON` names.
+fn cmarkgfm(script: &str, paths: &[String]) -> serde_json::Value {
+    let python = std::env::var("SURVEY_LINT_CMARKGFM_PYTHON")
+        .expect("SURVEY_LINT_CMARKGFM_PYTHON names a Python with cmarkgfm");
+    let rendered = std::process::Command::new(python)
+        .arg("-c")
+        .arg(script)
+        .args(paths)
+        .output()
+        .expect("run python");
+    assert!(
+        rendered.status.success(),
+        "{}",
+        String::from_utf8_lossy(&rendered.stderr)
+    );
+    serde_json::from_slice(&rendered.stdout).expect("json")
+}
+
 const RENDER: &str = r#"
 import cmarkgfm, html.parser, json, sys
 class Links(html.parser.HTMLParser):
@@ -88,8 +107,6 @@ print(json.dumps(out))
 #[test]
 #[ignore = "needs Python with cmarkgfm (SURVEY_LINT_CMARKGFM_PYTHON); .ci/run runs it"]
 fn every_link_github_renders_is_found() {
-    let python = std::env::var("SURVEY_LINT_CMARKGFM_PYTHON")
-        .expect("SURVEY_LINT_CMARKGFM_PYTHON names a Python with cmarkgfm");
     let mut runner = TestRunner::new_with_rng(
         Config::default(),
         TestRng::from_seed(RngAlgorithm::ChaCha, &[7; 32]),
@@ -102,19 +119,8 @@ fn every_link_github_renders_is_found() {
         std::fs::write(&path, text).unwrap();
         paths.push(path.to_string_lossy().into_owned());
     }
-    let rendered = std::process::Command::new(&python)
-        .arg("-c")
-        .arg(RENDER)
-        .args(&paths)
-        .output()
-        .expect("run python");
-    assert!(
-        rendered.status.success(),
-        "{}",
-        String::from_utf8_lossy(&rendered.stderr)
-    );
-    let github: serde_json::Map<String, serde_json::Value> =
-        serde_json::from_slice(&rendered.stdout).expect("json");
+    let github = cmarkgfm(RENDER, &paths);
+    let github = github.as_object().expect("an object of paths");
     let ours = survey_lint()
         .args(["links", "--format", "json"])
         .args(&paths)
@@ -130,7 +136,7 @@ fn every_link_github_renders_is_found() {
         .collect();
     let mut missed = Vec::new();
     let mut linked = 0;
-    for (path, urls) in &github {
+    for (path, urls) in github {
         for url in urls.as_array().unwrap() {
             linked += 1;
             let url = url.as_str().unwrap().to_string();
@@ -178,8 +184,6 @@ print(json.dumps(out))
 #[test]
 #[ignore = "needs Python with cmarkgfm (SURVEY_LINT_CMARKGFM_PYTHON); .ci/run runs it"]
 fn tables_whose_rows_lack_many_cells_have_the_rows_github_renders() {
-    let python = std::env::var("SURVEY_LINT_CMARKGFM_PYTHON")
-        .expect("SURVEY_LINT_CMARKGFM_PYTHON names a Python with cmarkgfm");
     let dir = tempfile::tempdir().unwrap();
     let mut paths = Vec::new();
     for (columns, rows) in [
@@ -196,18 +200,7 @@ fn tables_whose_rows_lack_many_cells_have_the_rows_github_renders() {
         std::fs::write(&path, text).unwrap();
         paths.push(path.to_string_lossy().into_owned());
     }
-    let rendered = std::process::Command::new(&python)
-        .arg("-c")
-        .arg(TABLE_ROWS)
-        .args(&paths)
-        .output()
-        .expect("run python");
-    assert!(
-        rendered.status.success(),
-        "{}",
-        String::from_utf8_lossy(&rendered.stderr)
-    );
-    let github: serde_json::Value = serde_json::from_slice(&rendered.stdout).expect("json");
+    let github = cmarkgfm(TABLE_ROWS, &paths);
     let ours = survey_lint()
         .args(["extract", "--format", "json"])
         .args(&paths)

@@ -96,11 +96,7 @@ fn links_reports_what_github_links() {
 <picture><source srcset=\"https://c.example/d.png 1x, https://c.example/l.png 2x\"></picture>\n\n\
 [[data(https://zenodo.org/records/2593787)]]\n";
     let path = temp_file(&dir, "links.md", text);
-    let output = survey_lint()
-        .args(["links", "--format", "json", &path])
-        .output()
-        .expect("run");
-    let records: serde_json::Value = serde_json::from_slice(&output.stdout).expect("json");
+    let records = links_json(&path);
     let got: Vec<(u64, u64, &str, &str)> = records
         .as_array()
         .unwrap()
@@ -135,11 +131,7 @@ fn links_reads_html_attribute_values_whole_as_a_browser_does() {
     let text = "<a href=\"support os\"><img src='docs/my logo.png'></a>\n\n\
 <a href=\"https://a.example/my\tpaper v2.pdf\">p</a> <a href=docs/x.md title=\"a b\">x</a> <a href=y.md>y</a>\n";
     let path = temp_file(&dir, "attributes.md", text);
-    let output = survey_lint()
-        .args(["links", "--format", "json", &path])
-        .output()
-        .expect("run");
-    let records: serde_json::Value = serde_json::from_slice(&output.stdout).expect("json");
+    let records = links_json(&path);
     let got: Vec<(u64, u64, &str)> = records
         .as_array()
         .unwrap()
@@ -262,4 +254,13 @@ fn link_syntax_github_shows_as_text_is_reported() {
         after.contains("[the paper](https://arxiv.org/abs/2302.13971)"),
         "{after}"
     );
+}
+
+/// `survey-lint links --format json` on the file at `path`.
+fn links_json(path: &str) -> serde_json::Value {
+    let output = survey_lint()
+        .args(["links", "--format", "json", path])
+        .output()
+        .expect("run");
+    serde_json::from_slice(&output.stdout).expect("json")
 }

@@ -55,6 +55,16 @@ pub fn rule_lines(json: &serde_json::Value) -> Vec<(String, u64)> {
         .collect()
 }
 
+/// The message of every diagnostic.
+pub fn messages(json: &serde_json::Value) -> Vec<&str> {
+    json["diagnostics"]
+        .as_array()
+        .expect("diagnostics array")
+        .iter()
+        .filter_map(|d| d["message"].as_str())
+        .collect()
+}
+
 /// Runs git in `dir` with a fixed identity; the test fails if git does.
 pub fn git(dir: &Path, args: &[&str]) {
     let status = Command::new("git")
