@@ -69,10 +69,15 @@ impl Check for DuplicateKey {
                 }
                 let earlier = rows_with_key.entry(key).or_default();
                 // The first earlier row this one is not a variant of. An HTML cell that spans
-                // rows (`rowspan`) is the key of each: one key for the rows it groups.
+                // rows (`rowspan`) is the key of each: one key for the rows it groups. Such a
+                // cell stands before the rows below it that it reaches into.
+                let carried = table
+                    .row_span(index)
+                    .is_some_and(|row| cell.span().start < row.start);
                 let same = earlier.iter().copied().find(|&e| {
-                    let own_cell = table.cell(doc.source, e, column).map(|c| c.span());
-                    own_cell != Some(cell.span())
+                    let shared = carried
+                        && table.cell(doc.source, e, column).map(|c| c.span()) == Some(cell.span());
+                    !shared
                         && !variants
                             .iter()
                             .any(|v| tells_apart(doc, table, (e, index), v.index))

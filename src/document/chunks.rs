@@ -15,7 +15,7 @@ mod blocks;
 mod scan;
 
 use super::Span;
-use blocks::{Line, State};
+use blocks::{Line, RowOf, State};
 
 /// A piece of the source to parse alone.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -136,13 +136,16 @@ fn table_cut(readings: &mut [State], line: &Line, long: bool) -> Option<TableCut
         return None;
     }
     if let [reading] = readings
-        && let Some((table, cuttable)) = reading.table_of_row(line)
+        && let Some(RowOf {
+            table,
+            cuttable,
+            adds,
+        }) = reading.table_of_row(line)
     {
         if table.github_ends() {
             reading.end_table();
             return Some(TableCut::Ended);
         }
-        let adds = table.adds(line);
         let spills = table.missing_cells + adds > MAX_MISSING_CELLS;
         let head = table.head.clone();
         // Cut before a row that would add too many, unless that would not help.
@@ -160,8 +163,8 @@ fn table_cut(readings: &mut [State], line: &Line, long: bool) -> Option<TableCut
     readings
         .iter()
         .filter_map(|r| r.table_of_row(line))
-        .find(|(t, _)| t.github_ends() || t.missing_cells + t.adds(line) > MAX_MISSING_CELLS)
-        .map(|(t, _)| TableCut::Impossible(t.head.start))
+        .find(|r| r.table.github_ends() || r.table.missing_cells + r.adds > MAX_MISSING_CELLS)
+        .map(|r| TableCut::Impossible(r.table.head.start))
 }
 
 /// The pieces from each cut to the next.

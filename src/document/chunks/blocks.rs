@@ -126,6 +126,15 @@ pub struct Table {
     pub missing_cells: usize,
 }
 
+/// A line read as a row of the open top-level table.
+pub struct RowOf<'a> {
+    pub table: &'a Table,
+    /// A piece may start inside the table: its header parses alone as a header.
+    pub cuttable: bool,
+    /// The cells GitHub and pulldown-cmark add to the row.
+    pub adds: usize,
+}
+
 /// GitHub (cmark-gfm's table extension) ends a table before a row once more than this many
 /// cells have been added to its shorter rows; the row starts a block of its own.
 pub const GITHUB_MAX_ADDED_CELLS: usize = 0x80000;
@@ -134,11 +143,6 @@ impl Table {
     /// Whether GitHub ends the table before its next row.
     pub fn github_ends(&self) -> bool {
         self.added_cells > GITHUB_MAX_ADDED_CELLS
-    }
-
-    /// The cells GitHub and pulldown-cmark add to `line`, a row of the table.
-    pub fn adds(&self, line: &Line) -> usize {
-        self.columns.saturating_sub(scan::row_cells(line.body()))
     }
 }
 
@@ -165,15 +169,19 @@ impl State {
         self.after_blank && line.indent_bytes == 0 && !line.blank && leaf_ends && !continues
     }
 
-    /// The top-level table that `line` is a row of, with its delimiter line read, and whether
-    /// a piece may start inside it (its header parses alone as a header).
-    pub fn table_of_row(&self, line: &Line) -> Option<(&Table, bool)> {
+    /// The top-level table that `line` is a row of, with its delimiter line read.
+    pub fn table_of_row(&self, line: &Line) -> Option<RowOf<'_>> {
         let Leaf::Table(table) = &self.leaf else {
             return None;
         };
         let row = line.body();
-        let is_row = !line.blank && !scan::ends_table(row) && scan::row_cells(row) > 0;
-        (table.head.end != 0 && is_row).then_some((table, !table.head_indented))
+        let cells = scan::row_cells(row);
+        let is_row = !line.blank && !scan::ends_table(row) && cells > 0;
+        (table.head.end != 0 && is_row).then(|| RowOf {
+            table,
+            cuttable: !table.head_indented,
+            adds: table.columns.saturating_sub(cells),
+        })
     }
 
     /// Whether a row of the open top-level table may have to be cut before (see
